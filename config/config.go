@@ -1,0 +1,136 @@
+// Package config is the cluster configuration of Grant: which dialect, which
+// databases with their primary and replicas, pool, health-check and retry
+// settings. A Cluster is built in Go or loaded from a YAML or JSON file with
+// Load; Validate reports every problem at once, each naming its key path
+// (`databases.main.replicas[1]: ...`) and never printing a password.
+package config
+
+import (
+	"sort"
+	"time"
+
+	"github.com/grantsql/grant/dialect"
+)
+
+// Cluster is one Grant cluster: a dialect shared by every node and the named
+// databases behind it. The zero values of Pool, Health and Retry mean "use the
+// defaults"; Validate fills them in.
+type Cluster struct {
+	// Dialect is the SQL dialect of every node (postgres, mysql or sqlite).
+	Dialect dialect.Dialect `yaml:"dialect" json:"dialect"`
+	// Databases maps a database name to its nodes.
+	Databases map[string]*Database `yaml:"databases" json:"databases"`
+	// DefaultDatabase receives every statement not routed elsewhere. It may
+	// be omitted when there is exactly one database.
+	DefaultDatabase string `yaml:"default_database,omitempty" json:"default_database,omitempty"`
+	// Pool holds the pool settings of every node unless a database overrides them.
+	Pool Pool `yaml:"pool,omitempty" json:"pool,omitempty"`
+	// Health configures the background health checks of every node.
+	Health Health `yaml:"health,omitempty" json:"health,omitempty"`
+	// Retry configures the transparent retry of idempotent reads.
+	Retry Retry `yaml:"retry,omitempty" json:"retry,omitempty"`
+}
+
+// Database is one logical database: one primary and any number of replicas,
+// each a DSN of the dialect's real driver. `${VAR}` and `${VAR:-default}` in a
+// DSN are expanded from the environment by Validate.
+type Database struct {
+	Primary  string   `yaml:"primary" json:"primary"`
+	Replicas []string `yaml:"replicas,omitempty" json:"replicas,omitempty"`
+	// Pool overrides the cluster's pool settings for this database's nodes;
+	// fields left zero inherit the cluster's.
+	Pool *Pool `yaml:"pool,omitempty" json:"pool,omitempty"`
+}
+
+// Pool holds the database/sql pool settings of one physical node.
+type Pool struct {
+	MaxOpen         int      `yaml:"max_open,omitempty" json:"max_open,omitempty"`                     // 0: unlimited
+	MaxIdle         int      `yaml:"max_idle,omitempty" json:"max_idle,omitempty"`                     // 0: DefaultMaxIdle
+	ConnMaxLifetime Duration `yaml:"conn_max_lifetime,omitempty" json:"conn_max_lifetime,omitempty"`   // 0: forever
+	ConnMaxIdleTime Duration `yaml:"conn_max_idle_time,omitempty" json:"conn_max_idle_time,omitempty"` // 0: forever
+}
+
+// Health configures background health checks. A node that fails Failures
+// consecutive checks leaves rotation; one that then passes Successes
+// consecutive checks comes back.
+type Health struct {
+	Disabled  bool     `yaml:"disabled,omitempty" json:"disabled,omitempty"`
+	Interval  Duration `yaml:"interval,omitempty" json:"interval,omitempty"`
+	Timeout   Duration `yaml:"timeout,omitempty" json:"timeout,omitempty"`
+	Failures  int      `yaml:"failures,omitempty" json:"failures,omitempty"`
+	Successes int      `yaml:"successes,omitempty" json:"successes,omitempty"`
+}
+
+// Retry configures the transparent retry of an idempotent read that failed
+// at the connection level before returning any row.
+type Retry struct {
+	// Attempts is the total number of tries, first included; 1 disables retry.
+	Attempts int `yaml:"attempts,omitempty" json:"attempts,omitempty"`
+	// Backoff is the pause before each further try.
+	Backoff Duration `yaml:"backoff,omitempty" json:"backoff,omitempty"`
+}
+
+// Defaults applied by Validate to settings left zero.
+const (
+	DefaultMaxIdle         = 2
+	DefaultHealthInterval  = 2 * time.Second
+	DefaultHealthTimeout   = time.Second
+	DefaultHealthFailures  = 2
+	DefaultHealthSuccesses = 1
+	DefaultRetryAttempts   = 2
+)
+
+// DatabaseNames returns the names of the databases in sorted order.
+func (c *Cluster) DatabaseNames() []string {
+	names := make([]string, 0, len(c.Databases))
+	for n := range c.Databases {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Clone returns a deep copy of c, so a validated copy never aliases the
+// caller's maps and slices.
+func (c *Cluster) Clone() *Cluster {
+	out := *c
+	out.Databases = make(map[string]*Database, len(c.Databases))
+	for name, db := range c.Databases {
+		if db == nil {
+			out.Databases[name] = nil
+			continue
+		}
+		d := *db
+		d.Replicas = append([]string(nil), db.Replicas...)
+		if db.Pool != nil {
+			p := *db.Pool
+			d.Pool = &p
+		}
+		out.Databases[name] = &d
+	}
+	return &out
+}
+
+// PoolFor returns the effective pool settings of database name: the
+// database's overrides on top of the cluster's.
+func (c *Cluster) PoolFor(name string) Pool {
+	p := c.Pool
+	db := c.Databases[name]
+	if db == nil || db.Pool == nil {
+		return p
+	}
+	o := db.Pool
+	if o.MaxOpen != 0 {
+		p.MaxOpen = o.MaxOpen
+	}
+	if o.MaxIdle != 0 {
+		p.MaxIdle = o.MaxIdle
+	}
+	if o.ConnMaxLifetime != 0 {
+		p.ConnMaxLifetime = o.ConnMaxLifetime
+	}
+	if o.ConnMaxIdleTime != 0 {
+		p.ConnMaxIdleTime = o.ConnMaxIdleTime
+	}
+	return p
+}
