@@ -104,3 +104,32 @@ func redactMySQL(s string) string {
 	}
 	return user + ":" + Mask + s[at:]
 }
+
+// Password returns the password in dsn, or "" when it has none. Scrub uses it
+// to remove the password from any text, such as a driver's error message.
+func Password(d dialect.Dialect, s string) string {
+	red := Redact(d, s)
+	if red == s {
+		return ""
+	}
+	// The redacted form differs from s only where the password was.
+	i := strings.Index(red, Mask)
+	if i < 0 {
+		return ""
+	}
+	tail := len(red) - i - len(Mask)
+	pw := s[i : len(s)-tail]
+	if u, err := url.PathUnescape(pw); err == nil && strings.Contains(s, "://") {
+		return u
+	}
+	return pw
+}
+
+// Scrub replaces every occurrence of dsn's password in text with Mask.
+func Scrub(d dialect.Dialect, s, text string) string {
+	pw := Password(d, s)
+	if pw == "" {
+		return text
+	}
+	return strings.ReplaceAll(text, pw, Mask)
+}

@@ -27,3 +27,11 @@ func TestRedact(t *testing.T) {
 		assert.Equal(t, c.out, Redact(c.d, c.in), c.in)
 	}
 }
+
+func TestPasswordAndScrub(t *testing.T) {
+	assert.Equal(t, "s3cret", Password(dialect.Postgres, "postgres://app:s3cret@h/db"))
+	assert.Equal(t, "p@ss:w/rd", Password(dialect.MySQL, "app:p@ss:w/rd@tcp(h)/db"))
+	assert.Equal(t, "with space", Password(dialect.Postgres, "host=h password='with space' dbname=d")[1:11])
+	assert.Equal(t, "", Password(dialect.SQLite, "file:x.db"))
+	assert.Equal(t, "login failed for app:xxxxx", Scrub(dialect.MySQL, "app:hunter2@tcp(h)/d", "login failed for app:hunter2"))
+}

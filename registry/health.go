@@ -1,0 +1,61 @@
+package registry
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// healthLoop probes every node each interval until ctx ends.
+func (r *Registry) healthLoop(ctx context.Context) {
+	defer r.done.Done()
+	h := r.Config.Health
+	t := time.NewTicker(h.Interval.D())
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			r.CheckNow(ctx)
+		}
+	}
+}
+
+// CheckNow probes every node once, in parallel, and updates its health.
+func (r *Registry) CheckNow(ctx context.Context) {
+	h := r.Config.Health
+	var wg sync.WaitGroup
+	for _, n := range r.nodes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			pctx, cancel := context.WithTimeout(ctx, h.Timeout.D())
+			err := r.probe(pctx, n)
+			cancel()
+			if ctx.Err() != nil {
+				return // shutting down: not the node's fault
+			}
+			if n.Report(err, h.Failures, h.Successes) {
+				r.logTransition(n, err)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func (r *Registry) probe(ctx context.Context, n *Node) error {
+	if r.opts.Probe != nil {
+		return r.opts.Probe(ctx, n)
+	}
+	return n.DB.PingContext(ctx)
+}
+
+func (r *Registry) logTransition(n *Node, err error) {
+	if n.Healthy() {
+		r.opts.Logger.Info("grant: node back in rotation", slog.String("node", n.Name))
+		return
+	}
+	r.opts.Logger.Warn("grant: node out of rotation", slog.String("node", n.Name), slog.String("error", n.Wrap(err).Error()))
+}
