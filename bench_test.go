@@ -48,7 +48,7 @@ func postgresTargets(b *testing.B) benchTarget {
 	c, err := grant.NewConnector(&grant.Config{Dialect: dialect.Postgres,
 		Databases: map[string]*config.Database{"main": {Primary: dsn}}})
 	require.NoError(b, err)
-	return benchTarget{name: "postgres", raw: raw, gr: sql.OpenDB(c), placehold: func(i int) string { return "$" + string(rune('0'+i)) },
+	return benchTarget{name: "postgres", raw: raw, gr: sql.OpenDB(c), placehold: dollar,
 		setup: []string{`DROP TABLE IF EXISTS bench_users`,
 			`CREATE TABLE bench_users (id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL, email TEXT NOT NULL)`}}
 }

@@ -1,0 +1,29 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestDemo(t *testing.T) {
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), []string{"demo", "-orders", "300"}, &out, &errOut)
+	require.Equal(t, 0, code, errOut.String())
+	s := out.String()
+	assert.Contains(t, s, "databases.main.replica: unknown key")
+	assert.Contains(t, s, "wrote 100 customers and 300 orders in 3 transactions")
+	assert.Contains(t, s, "0 orders marked paid afterwards")
+	assert.Regexp(t, `main\.primary\s+primary\s+true`, s)
+}
+
+func TestUsage(t *testing.T) {
+	var out, errOut bytes.Buffer
+	assert.Equal(t, 2, run(context.Background(), nil, &out, &errOut))
+	assert.Contains(t, errOut.String(), "usage: grant")
+	assert.Equal(t, 2, run(context.Background(), []string{"nope"}, &out, &errOut))
+	assert.Contains(t, errOut.String(), `unknown command "nope"`)
+}
