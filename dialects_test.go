@@ -3,7 +3,7 @@ package grant_test
 import (
 	"context"
 	"database/sql"
-		"path/filepath"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
