@@ -31,6 +31,16 @@ var (
 // Unwrap returns the connection this layer wraps.
 func (c *wrappedConn) Unwrap() driver.Conn { return c.parent }
 
+// base returns the real driver connection under every layer: what it can do
+// decides what every layer offers, so no interceptor sees a call the base
+// would refuse.
+func (c *wrappedConn) base() driver.Conn {
+	if b, ok := Unwrap(c.parent).(driver.Conn); ok {
+		return b
+	}
+	return c.parent
+}
+
 func (c *wrappedConn) Prepare(query string) (driver.Stmt, error) {
 	return c.PrepareContext(context.Background(), query)
 }
@@ -58,7 +68,7 @@ func (c *wrappedConn) BeginTx(ctx context.Context, opts driver.TxOptions) (drive
 }
 
 func (c *wrappedConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
-	if !canExec(c.parent) {
+	if !canExec(c.base()) {
 		return nil, driver.ErrSkip
 	}
 	res, err := c.intr.ConnExecContext(ctx, parentConn{c.parent}, query, args)
@@ -69,7 +79,7 @@ func (c *wrappedConn) ExecContext(ctx context.Context, query string, args []driv
 }
 
 func (c *wrappedConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
-	if !canQuery(c.parent) {
+	if !canQuery(c.base()) {
 		return nil, driver.ErrSkip
 	}
 	ctx, rows, err := c.intr.ConnQueryContext(ctx, parentConn{c.parent}, query, args)
@@ -80,8 +90,8 @@ func (c *wrappedConn) QueryContext(ctx context.Context, query string, args []dri
 }
 
 func (c *wrappedConn) Ping(ctx context.Context) error {
-	if p, ok := c.parent.(driver.Pinger); ok {
-		return c.intr.ConnPing(ctx, p)
+	if _, ok := c.base().(driver.Pinger); ok {
+		return c.intr.ConnPing(ctx, c.parent.(driver.Pinger))
 	}
 	return nil
 }

@@ -41,9 +41,15 @@ func (c *Counters) Snapshot() CounterSnapshot {
 	}
 }
 
+// count records one call. A driver.ErrSkip is no call at all: the driver
+// declined the fast path and database/sql retries through a prepared
+// statement, which is counted then.
 func (c *Counters) count(n *atomic.Int64, err error) {
+	if err == driver.ErrSkip {
+		return
+	}
 	n.Add(1)
-	if err != nil && err != driver.ErrSkip {
+	if err != nil {
 		c.errors.Add(1)
 	}
 }

@@ -17,15 +17,15 @@ type LogOptions struct {
 	// arguments often carry personal data and secrets.
 	Args bool
 	// Level is the level of successful calls; failed calls log at Error.
-	// The zero value is slog.LevelDebug.
-	Level slog.Level
+	// nil means slog.LevelDebug.
+	Level slog.Leveler
 }
 
 // Logger returns an interceptor that writes one structured record per
 // statement, prepare, begin, commit and rollback: the statement, the node,
 // the duration and the error, if any.
 func Logger(l *slog.Logger, opts LogOptions) sqlmw.Interceptor {
-	if opts.Level == 0 {
+	if opts.Level == nil {
 		opts.Level = slog.LevelDebug
 	}
 	return &logger{l: l, o: opts}
@@ -38,8 +38,11 @@ type logger struct {
 }
 
 func (g *logger) log(ctx context.Context, op, query string, args []driver.NamedValue, start time.Time, err error) {
-	level := g.o.Level
-	if err != nil && err != driver.ErrSkip {
+	if err == driver.ErrSkip {
+		return // the driver declined the fast path; the prepared retry is logged
+	}
+	level := g.o.Level.Level()
+	if err != nil {
 		level = slog.LevelError
 	}
 	if !g.l.Enabled(ctx, level) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"fmt"
+	"reflect"
 
 	"github.com/ngrok/sqlmw"
 )
@@ -52,44 +53,65 @@ func (s *wrappedStmt) QueryContext(ctx context.Context, args []driver.NamedValue
 }
 
 // CheckNamedValue converts an argument as database/sql would for the base
-// statement: its own checker first, then its connection's, then its legacy
-// ColumnConverter; driver.ErrSkip leaves the default conversion to
-// database/sql. (Implementing the interface hides the connection's checker
-// from database/sql, hence the explicit chain.)
+// statement: its own checker, else its connection's; on driver.ErrSkip (or
+// with no checker) its legacy ColumnConverter; else driver.ErrSkip, leaving
+// the default conversion to database/sql. (Implementing the interface hides
+// the connection's checker from database/sql, hence the explicit chain.)
 func (s *wrappedStmt) CheckNamedValue(nv *driver.NamedValue) error {
+	var check func(*driver.NamedValue) error
 	if c, ok := s.parent.(driver.NamedValueChecker); ok {
-		return c.CheckNamedValue(nv)
+		check = c.CheckNamedValue
+	} else if c, ok := s.conn.(driver.NamedValueChecker); ok {
+		check = c.CheckNamedValue
 	}
-	if c, ok := s.conn.(driver.NamedValueChecker); ok {
-		return c.CheckNamedValue(nv)
+	if check != nil {
+		if err := check(nv); err != driver.ErrSkip {
+			return err
+		}
 	}
 	cc, ok := s.parent.(driver.ColumnConverter) //nolint:staticcheck // legacy drivers
 	if !ok {
 		return driver.ErrSkip
 	}
-	if n := s.parent.NumInput(); n >= 0 && nv.Ordinal > n {
+	return columnConvert(cc, s.parent.NumInput(), nv)
+}
+
+// columnConvert is database/sql's conversion through a ColumnConverter.
+func columnConvert(cc driver.ColumnConverter, want int, nv *driver.NamedValue) error { //nolint:staticcheck // legacy drivers
+	index := nv.Ordinal - 1
+	if want >= 0 && want <= index {
 		return nil
 	}
 	if vr, ok := nv.Value.(driver.Valuer); ok {
-		v, err := vr.Value()
+		v, err := callValuer(vr)
 		if err != nil {
 			return err
 		}
 		if !driver.IsValue(v) {
-			return fmt.Errorf("non-Value type %T returned from Value", v)
+			return fmt.Errorf("non-subset type %T returned from Value", v)
 		}
 		nv.Value = v
-		return nil
 	}
-	v, err := cc.ColumnConverter(nv.Ordinal - 1).ConvertValue(nv.Value)
+	arg := nv.Value
+	v, err := cc.ColumnConverter(index).ConvertValue(arg)
 	if err != nil {
 		return err
 	}
 	if !driver.IsValue(v) {
-		return fmt.Errorf("driver ColumnConverter error converted %T to unsupported type %T", nv.Value, v)
+		return fmt.Errorf("driver ColumnConverter error converted %T to unsupported type %T", arg, v)
 	}
 	nv.Value = v
 	return nil
+}
+
+// callValuer calls Value, treating a nil pointer whose Value method has a
+// value receiver as NULL, as database/sql does.
+func callValuer(vr driver.Valuer) (driver.Value, error) {
+	if rv := reflect.ValueOf(vr); rv.Kind() == reflect.Pointer && rv.IsNil() &&
+		rv.Type().Elem().Implements(reflect.TypeFor[driver.Valuer]()) {
+		return nil, nil
+	}
+	return vr.Value()
 }
 
 func named(args []driver.Value) []driver.NamedValue {
