@@ -26,13 +26,13 @@ func (n *Node) Acquire(ctx context.Context, c *Conn) error {
 	sc, err := n.DB.Conn(ctx)
 	if err != nil {
 		n.errs.Add(1)
-		return n.Wrap(err)
+		return n.WrapConn(err)
 	}
 	*c = Conn{Node: n, sc: sc}
 	if err := sc.Raw(c.capture); err != nil {
 		sc.Close()
 		c.sc = nil
-		return n.Wrap(err)
+		return n.WrapConn(err)
 	}
 	n.inFlight.Add(1)
 	n.stmts.Add(1)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 	"github.com/jackc/pgx/v5/pgconn"
+	"modernc.org/sqlite"
 
 	"github.com/grantsql/grant/internal/dsn"
 )
@@ -28,11 +29,23 @@ func (e *NodeError) Error() string { return e.text }
 // Unwrap returns the driver's error.
 func (e *NodeError) Unwrap() error { return e.Err }
 
-// Wrap returns err as a *NodeError of n; nil, driver.ErrSkip and io.EOF,
-// which are control signals rather than failures, are returned as they are.
+// Wrap returns err as a *NodeError of n. Returned as they are: nil,
+// driver.ErrSkip and io.EOF (control signals, not failures), and an error the
+// server reported about the statement (*pgconn.PgError, *mysql.MySQLError,
+// *sqlite.Error): ORMs identify those by type assertion (GORM's
+// TranslateError does), and the statement, not the node, is at fault.
 func (n *Node) Wrap(err error) error {
-	if err == nil || err == driver.ErrSkip || err == io.EOF {
+	if err == nil || err == driver.ErrSkip || err == io.EOF || IsServerError(err) {
 		return err
+	}
+	return n.WrapConn(err)
+}
+
+// WrapConn returns err as a *NodeError of n whatever its type: for failures
+// to reach the node, where the node is what the caller needs to know.
+func (n *Node) WrapConn(err error) error {
+	if err == nil {
+		return nil
 	}
 	var ne *NodeError
 	if errors.As(err, &ne) {
@@ -42,6 +55,16 @@ func (n *Node) Wrap(err error) error {
 }
 
 func (n *Node) scrub(s string) string { return dsn.Scrub(n.dialect, n.dsn, s) }
+
+// IsServerError reports whether err is, itself and not wrapped, the real
+// driver's report of an error the server found in the statement.
+func IsServerError(err error) bool {
+	switch err.(type) {
+	case *pgconn.PgError, *mysql.MySQLError, *sqlite.Error:
+		return true
+	}
+	return false
+}
 
 // IsConnError reports whether err is a failure of the connection rather than
 // of the statement: the connection was refused, reset or closed, or the driver
