@@ -1,0 +1,242 @@
+package routing
+
+import (
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+
+	"github.com/grantsql/grant/dialect"
+	"github.com/grantsql/grant/internal/analyze"
+	"github.com/grantsql/grant/registry"
+	"github.com/grantsql/grant/routing/routecfg"
+)
+
+// Input is what a routing decision knows besides the statement.
+type Input struct {
+	// DB is the target database (the default, or the one UseDatabase names).
+	DB *registry.Database
+	// Overrides are the context's controls: FromContext(ctx), or nil.
+	Overrides *Overrides
+	// Tx is the node of the session's open transaction, or nil.
+	Tx *registry.Node
+	// Pinned is the node the session is pinned to in DB, or nil.
+	Pinned *registry.Node
+	// Session is the virtual connection's own read-your-writes session, or
+	// nil. It counts when the context carries no Session and
+	// read_your_writes.scope is connection.
+	Session *Session
+}
+
+// unknownStatement stands for a missing analysis: it runs on the primary.
+var unknownStatement = analyze.Statement{Kind: analyze.KindUnknown, Reason: "no statement analysis"}
+
+// ErrSerializableOnStandby is a serializable transaction that could only
+// run on a PostgreSQL standby (under ForceReplica), which refuses them.
+var ErrSerializableOnStandby = errors.New("grant: a serializable transaction cannot run on a PostgreSQL standby (routing.ForceReplica): use repeatable read, or the primary")
+
+// Decide returns where statement st runs. It does no I/O, takes no lock
+// and, when it routes, allocates nothing. st is the analysis of the
+// statement (shared, from an analyze.Cache); nil is routed like an
+// unknown statement: to the primary.
+//
+// The rules, in order:
+//  1. Under PreventWrites a statement that may change data fails with a
+//     *ReadOnlyError naming its kind.
+//  2. Inside a transaction every statement runs on the transaction's node
+//     (one on a replica refuses statements that need the primary).
+//  3. A pinned session runs everything on the node it is pinned to.
+//  4. A BEGIN statement is routed as DecideBegin routes a transaction.
+//  5. ForcePrimary sends everything to the primary; ForceReplica sends
+//     reads to a replica, ignoring read-your-writes, and refuses the rest.
+//  6. A statement that is not a read (writes, DDL, locking reads,
+//     primary-only functions, session state, unknown or unparsable text)
+//     runs on the primary.
+//  7. A read runs on a replica in rotation (healthy, within
+//     max_replica_lag, replicating) chosen by the policy, unless
+//     read-your-writes needs the primary; with no replica in rotation it
+//     runs on the primary, or fails when no_replica is fail.
+func (r *Router) Decide(st *analyze.Statement, in Input) (Route, error) {
+	if st == nil {
+		st = &unknownStatement
+	}
+	d := r.routeOf(in.DB)
+	if d == nil {
+		return Route{}, unknownDB(in.DB)
+	}
+	o := in.Overrides
+	if o.WritesPrevented() && mayWrite(st) {
+		return Route{}, readOnly(st, d, ByPreventWrites)
+	}
+	if in.Tx != nil {
+		if in.Tx.Role == registry.Replica && !replicaSafe(st) {
+			return Route{}, readOnly(st, d, ByReplicaTx)
+		}
+		return Route{Node: in.Tx, Kind: st.Kind, Reason: ReasonTransaction, Pin: st.Pins}, nil
+	}
+	if in.Pinned != nil {
+		if in.Pinned.Role == registry.Replica && !replicaSafe(st) {
+			return Route{}, readOnly(st, d, ByPinnedToReplica)
+		}
+		return Route{Node: in.Pinned, Kind: st.Kind, Reason: ReasonPinned, Detail: st.PinReason, Pin: st.Pins}, nil
+	}
+	if st.Kind == analyze.KindBegin && !st.Multi {
+		var ro, serializable bool
+		if st.Tx != nil {
+			ro, serializable = st.Tx.ReadOnly, st.Tx.Isolation == "serializable"
+		}
+		rt, err := r.begin(d, in, ro, serializable)
+		rt.Kind, rt.Pin = st.Kind, true // the transaction holds the connection
+		return rt, err
+	}
+	if o != nil {
+		switch o.force {
+		case forcePrimary:
+			return Route{Node: d.db.Primary, Kind: st.Kind, Reason: ReasonForcePrimary, Detail: st.Reason, Pin: st.Pins}, nil
+		case forceReplica:
+			if !st.Read {
+				return Route{}, readOnly(st, d, ByForceReplica)
+			}
+			return r.forcedReplica(d, st.Kind)
+		}
+	}
+	if !st.Read {
+		return Route{Node: d.db.Primary, Kind: st.Kind, Reason: ReasonWrite, Detail: st.Reason, Pin: st.Pins}, nil
+	}
+	return r.read(d, st.Kind, in)
+}
+
+// DecideBegin returns where a transaction begun with opts (database/sql's
+// BeginTx) runs. A read-write transaction runs on the primary. A READ ONLY
+// one runs on the primary too unless read_only_transactions is replica: it
+// is then routed as a read (read-your-writes included) and stays on that
+// replica for its whole life. ForcePrimary, ForceReplica and a pinned
+// session apply as they do to statements.
+func (r *Router) DecideBegin(in Input, opts driver.TxOptions) (Route, error) {
+	d := r.routeOf(in.DB)
+	if d == nil {
+		return Route{}, unknownDB(in.DB)
+	}
+	rt, err := r.begin(d, in, opts.ReadOnly, opts.Isolation == driver.IsolationLevel(sql.LevelSerializable))
+	rt.Kind = analyze.KindBegin
+	return rt, err
+}
+
+func (r *Router) begin(d *dbRoute, in Input, ro, serializable bool) (Route, error) {
+	if in.Pinned != nil {
+		return Route{Node: in.Pinned, Reason: ReasonPinned}, nil
+	}
+	pgSerializable := serializable && r.dialect == dialect.Postgres
+	if o := in.Overrides; o != nil {
+		switch o.force {
+		case forcePrimary:
+			return Route{Node: d.db.Primary, Reason: ReasonForcePrimary}, nil
+		case forceReplica:
+			if pgSerializable {
+				return Route{}, ErrSerializableOnStandby
+			}
+			return r.forcedReplica(d, analyze.KindBegin)
+		}
+	}
+	switch {
+	case !ro:
+		return Route{Node: d.db.Primary, Reason: ReasonTxPrimary}, nil
+	case r.cfg.ReadOnlyTransactions != routecfg.TxOnReplica:
+		return Route{Node: d.db.Primary, Reason: ReasonReadOnlyTx, Detail: "read_only_transactions: primary"}, nil
+	case pgSerializable:
+		return Route{Node: d.db.Primary, Reason: ReasonSerializableRO}, nil
+	}
+	rt, err := r.read(d, analyze.KindBegin, in)
+	if err == nil && rt.Reason == ReasonRead {
+		rt.Reason = ReasonReadOnlyTx
+	}
+	return rt, err
+}
+
+// forcedReplica picks a replica in rotation, without read-your-writes.
+func (r *Router) forcedReplica(d *dbRoute, k analyze.Kind) (Route, error) {
+	if n, _ := r.pick(d, nil, nil); n != nil {
+		return Route{Node: n, Kind: k, Reason: ReasonForceReplica}, nil
+	}
+	return Route{}, &NoReplicaError{Database: d.db.Name, Replicas: len(d.replicas), Why: "routing.ForceReplica"}
+}
+
+// read routes a read: a replica in rotation that honours read-your-writes.
+func (r *Router) read(d *dbRoute, k analyze.Kind, in Input) (Route, error) {
+	primary := d.db.Primary
+	if len(d.replicas) == 0 {
+		return Route{Node: primary, Kind: k, Reason: ReasonNoReplicas}, nil
+	}
+	var req1, req2 *Position
+	if r.cfg.ReadYourWrites.Mode != routecfg.RYWOff {
+		o := in.Overrides
+		sess := o.Session()
+		if sess == nil {
+			sess = r.shared
+			if r.cfg.ReadYourWrites.Scope == routecfg.ScopeConnection && in.Session != nil {
+				sess = in.Session
+			}
+		}
+		var now int64
+		var detail string
+		if t := sess.find(d.db.Name); t != nil {
+			if detail, req1 = r.ryw(t.wrote.Load(), t.blind.Load(), t.pos.Load(), &now); detail != "" {
+				return Route{Node: primary, Kind: k, Reason: ReasonRecentWrite, Detail: detail}, nil
+			}
+		}
+		if o != nil {
+			if e := o.token.find(d.db.Name); e != nil {
+				var p *Position
+				if !e.pos.IsZero() {
+					p = &e.pos
+				}
+				if detail, req2 = r.ryw(e.wrote, e.blind, p, &now); detail != "" {
+					return Route{Node: primary, Kind: k, Reason: ReasonRecentWrite, Detail: detail}, nil
+				}
+			}
+		}
+	}
+	n, inRotation := r.pick(d, req1, req2)
+	switch {
+	case n != nil:
+		return Route{Node: n, Kind: k, Reason: ReasonRead}, nil
+	case inRotation > 0:
+		return Route{Node: primary, Kind: k, Reason: ReasonBehind}, nil
+	case r.cfg.NoReplica == routecfg.NoReplicaFail:
+		return Route{}, &NoReplicaError{Database: d.db.Name, Replicas: len(d.replicas), Why: "no_replica: fail"}
+	}
+	return Route{Node: primary, Kind: k, Reason: ReasonNoReplicaUp, Fallback: true}, nil
+}
+
+// ryw applies one read-your-writes record: it returns a non-empty detail
+// when the read must go to the primary, else the position a replica must
+// have replayed (nil: none). now is read from the clock at most once.
+func (r *Router) ryw(wrote, blind int64, pos *Position, now *int64) (string, *Position) {
+	last, detail := wrote, "within read_your_writes.window of a write"
+	causal := r.cfg.ReadYourWrites.Mode == routecfg.RYWCausal
+	if causal {
+		last, detail = blind, "write position unknown: within read_your_writes.window"
+	}
+	if last != 0 {
+		if *now == 0 {
+			*now = r.nowNS()
+		}
+		if *now-last < r.window {
+			return detail, nil
+		}
+	}
+	if causal && pos != nil && !pos.IsZero() {
+		return "", pos
+	}
+	return "", nil
+}
+
+func readOnly(st *analyze.Statement, d *dbRoute, by string) error {
+	return &ReadOnlyError{Kind: st.Kind, Reason: st.Reason, Database: d.db.Name, By: by}
+}
+
+func unknownDB(db *registry.Database) error {
+	if db == nil {
+		return errors.New("grant: routing: no target database")
+	}
+	return errors.New("grant: routing: database " + db.Name + " is not known to the router")
+}

@@ -1,0 +1,129 @@
+// Package routecfg is the `routing:` section of a Grant cluster
+// configuration: replica selection policy, lag limit, read-your-writes and
+// read-only transactions.
+//
+// It imports nothing from Grant, so that package config can hold a Config
+// (config.Cluster.Routing) while package routing, which needs the registry
+// and therefore config, consumes it. Package routing re-exports the type as
+// routing.Config.
+//
+//	routing:
+//	  policy: weighted                # round_robin (default) | random | least_in_flight | weighted
+//	  weights: {"main.replicas[0]": 3, "main.replicas[1]": 1}
+//	  max_replica_lag: 5s             # 0 (default): no lag limit
+//	  lag_check_interval: 500ms       # how often replica lag and position are measured
+//	  no_replica: primary             # primary (default) | fail
+//	  read_only_transactions: replica # primary (default) | replica
+//	  read_your_writes:
+//	    mode: causal                  # window (default) | causal | off
+//	    window: 2s
+//	    scope: database               # database (default) | connection
+package routecfg
+
+import (
+	"maps"
+	"time"
+)
+
+// Config is the routing section of a cluster. The zero value means every
+// default; Validate fills them in.
+type Config struct {
+	// Policy picks one replica among those in rotation for a read.
+	Policy Policy `yaml:"policy,omitempty" json:"policy,omitempty"`
+	// Weights gives the weighted policy a weight per replica, keyed by the
+	// node name ("main.replicas[0]"). Replicas not listed weigh 1; a weight
+	// of 0 takes a replica out of rotation for reads.
+	Weights map[string]int `yaml:"weights,omitempty" json:"weights,omitempty"`
+	// MaxReplicaLag takes a replica that is further behind its primary out
+	// of rotation for reads, and one whose lag is unknown. 0 disables the
+	// limit; replicas whose replication is broken leave rotation anyway.
+	MaxReplicaLag Duration `yaml:"max_replica_lag,omitempty" json:"max_replica_lag,omitempty"`
+	// LagCheckInterval is how often each replica's lag and replayed
+	// position are measured (independently of health checks).
+	LagCheckInterval Duration `yaml:"lag_check_interval,omitempty" json:"lag_check_interval,omitempty"`
+	// NoReplica says what a read does when no replica is in rotation: go to
+	// the primary, or fail with routing.ErrNoReplica.
+	NoReplica NoReplica `yaml:"no_replica,omitempty" json:"no_replica,omitempty"`
+	// ReadOnlyTransactions says where a READ ONLY transaction runs.
+	ReadOnlyTransactions TxPlacement `yaml:"read_only_transactions,omitempty" json:"read_only_transactions,omitempty"`
+	// ReadYourWrites keeps a session's reads from missing its own writes.
+	ReadYourWrites ReadYourWrites `yaml:"read_your_writes,omitempty" json:"read_your_writes,omitempty"`
+}
+
+// ReadYourWrites configures read-your-writes.
+type ReadYourWrites struct {
+	// Mode is window (reads go to the primary for Window after a write),
+	// causal (reads go to a replica that has replayed the write) or off.
+	Mode RYWMode `yaml:"mode,omitempty" json:"mode,omitempty"`
+	// Window is the window mode's delay, and in causal mode the delay after
+	// a write whose position could not be read.
+	Window Duration `yaml:"window,omitempty" json:"window,omitempty"`
+	// Scope is whose writes count when a statement's context carries no
+	// routing.Session: every write to the database through this process
+	// (database, safe), or only the virtual connection's own (connection,
+	// which misses writes made on another pooled connection).
+	Scope Scope `yaml:"scope,omitempty" json:"scope,omitempty"`
+}
+
+// Policy is a replica selection policy.
+type Policy string
+
+// The replica selection policies.
+const (
+	RoundRobin    Policy = "round_robin"     // each replica in turn
+	Random        Policy = "random"          // uniformly at random
+	LeastInFlight Policy = "least_in_flight" // fewest statements running
+	Weighted      Policy = "weighted"        // at random, in proportion to Weights
+)
+
+// NoReplica is what a read does when no replica is in rotation.
+type NoReplica string
+
+// The no_replica settings.
+const (
+	NoReplicaPrimary NoReplica = "primary" // read from the primary
+	NoReplicaFail    NoReplica = "fail"    // fail with routing.ErrNoReplica
+)
+
+// TxPlacement is where READ ONLY transactions run.
+type TxPlacement string
+
+// The read_only_transactions settings.
+const (
+	TxOnPrimary TxPlacement = "primary" // every transaction on the primary
+	TxOnReplica TxPlacement = "replica" // a READ ONLY transaction on one replica
+)
+
+// RYWMode is a read-your-writes mode.
+type RYWMode string
+
+// The read_your_writes modes.
+const (
+	RYWWindow RYWMode = "window" // primary for a time window after a write
+	RYWCausal RYWMode = "causal" // a replica that has replayed the write
+	RYWOff    RYWMode = "off"    // no read-your-writes
+)
+
+// Scope is whose writes count when no routing.Session is in the context.
+type Scope string
+
+// The read_your_writes scopes.
+const (
+	ScopeDatabase   Scope = "database"   // every write to the database
+	ScopeConnection Scope = "connection" // the virtual connection's writes
+)
+
+// Defaults filled in by Validate.
+const (
+	DefaultPolicy           = RoundRobin
+	DefaultLagCheckInterval = 500 * time.Millisecond
+	DefaultWindow           = 2 * time.Second
+	// MinLagCheckInterval bounds how often lag may be measured.
+	MinLagCheckInterval = 10 * time.Millisecond
+)
+
+// Clone returns a copy of c that shares no map with it.
+func (c Config) Clone() Config {
+	c.Weights = maps.Clone(c.Weights)
+	return c
+}
