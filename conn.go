@@ -4,19 +4,25 @@ import (
 	"context"
 	"database/sql/driver"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/grantsql/grant/interceptors"
 	"github.com/grantsql/grant/registry"
+	"github.com/grantsql/grant/routing"
 )
 
-// Conn is a virtual connection: the session database/sql pools. It holds no
-// physical connection between statements; inside a transaction it holds the
-// transaction's. It implements every optional connection interface of
-// database/sql/driver.
+// Conn is a virtual connection: the session database/sql pools. Outside a
+// transaction it holds no physical connection between statements, unless a
+// statement left session state (SET, a temporary table, an advisory lock,
+// ...) on one: the session is then pinned to that connection until
+// database/sql resets it. It implements every optional connection interface
+// of database/sql/driver.
 type Conn struct {
 	c      *Connector
 	tx     *Tx
+	sess   *routing.Session // read-your-writes of this session
+	pins   []*registry.Conn // pinned physical connections, one per database at most
 	closed bool
 }
 
@@ -55,28 +61,43 @@ func (vc *Conn) PrepareContext(_ context.Context, query string) (driver.Stmt, er
 
 // QueryContext routes and runs a query.
 func (vc *Conn) QueryContext(ctx context.Context, q string, args []driver.NamedValue) (driver.Rows, error) {
-	if vc.tx != nil {
-		return vc.tx.query(ctx, q, args)
-	}
-	p, err := vc.c.route(ctx, q)
+	s, err := vc.plan(ctx, q)
 	if err != nil {
 		return nil, err
 	}
+	if pc, held, err := vc.held(ctx, &s); held {
+		if err != nil {
+			return nil, err
+		}
+		base, st, err := query(ctx, pc.Driver(), q, args)
+		if err != nil {
+			return nil, vc.heldFailed(pc, err)
+		}
+		r := &rows{viewMask: -1}
+		if vc.tx == nil && s.writes() {
+			r.record(vc.c, ctx, s.in, pc.Driver())
+		}
+		return r.start(base, st, pc.Node), nil
+	}
 	for attempt := 1; ; attempt++ {
 		r := getRows()
-		err := p.node.Acquire(ctx, &r.pc)
+		n := s.rt.Node
+		err := n.Acquire(ctx, &r.pc)
 		if err == nil {
 			var base driver.Rows
 			var st driver.Stmt
 			base, st, err = query(ctx, r.pc.Driver(), q, args)
 			if err == nil {
-				return r.start(base, st, p.node), nil
+				if s.writes() {
+					r.record(vc.c, ctx, s.in, r.pc.Driver())
+				}
+				return r.start(base, st, n), nil
 			}
 			r.pc.Release(err)
-			err = p.node.Wrap(err)
+			err = n.Wrap(err)
 		}
 		putRows(r)
-		if !vc.retry(ctx, p, err, attempt) {
+		if !vc.retry(ctx, &s, err, attempt) {
 			return nil, err
 		}
 	}
@@ -84,41 +105,137 @@ func (vc *Conn) QueryContext(ctx context.Context, q string, args []driver.NamedV
 
 // ExecContext routes and runs a statement that returns no rows.
 func (vc *Conn) ExecContext(ctx context.Context, q string, args []driver.NamedValue) (driver.Result, error) {
-	if vc.tx != nil {
-		return vc.tx.exec(ctx, q, args)
-	}
-	p, err := vc.c.route(ctx, q)
+	s, err := vc.plan(ctx, q)
 	if err != nil {
 		return nil, err
 	}
+	if pc, held, err := vc.held(ctx, &s); held {
+		if err != nil {
+			return nil, err
+		}
+		res, err := exec(ctx, pc.Driver(), q, args)
+		if err != nil {
+			return nil, vc.heldFailed(pc, err)
+		}
+		if vc.tx == nil && s.writes() {
+			vc.c.recordWrite(ctx, s.in, pc.Driver())
+		}
+		return res, nil
+	}
 	for attempt := 1; ; attempt++ {
 		var pc registry.Conn
-		err := p.node.Acquire(ctx, &pc)
+		n := s.rt.Node
+		err := n.Acquire(ctx, &pc)
 		if err == nil {
 			var res driver.Result
 			res, err = exec(ctx, pc.Driver(), q, args)
+			if err == nil && s.writes() {
+				vc.c.recordWrite(ctx, s.in, pc.Driver())
+			}
 			pc.Release(err)
 			if err == nil {
 				return res, nil
 			}
-			err = p.node.Wrap(err)
+			err = n.Wrap(err)
 		}
-		if !vc.retry(ctx, p, err, attempt) {
+		if !vc.retry(ctx, &s, err, attempt) {
 			return nil, err
 		}
 	}
 }
 
+// held returns the physical connection a statement must run on when the
+// session holds one: the open transaction's, the connection the session is
+// pinned to, or, for a statement that pins, a newly taken and pinned one.
+// held is false when the statement takes a pooled connection instead.
+func (vc *Conn) held(ctx context.Context, s *step) (*registry.Conn, bool, error) {
+	if vc.tx != nil {
+		if s.writes() {
+			vc.tx.wrote = true
+		}
+		return vc.tx.pc, true, nil
+	}
+	if s.in.Pinned != nil {
+		return vc.pinOf(s.in.DB.Name), true, nil
+	}
+	if !s.rt.Pin {
+		return nil, false, nil
+	}
+	pc := new(registry.Conn)
+	if err := s.rt.Node.Acquire(ctx, pc); err != nil {
+		return nil, true, err
+	}
+	vc.pins = append(vc.pins, pc)
+	return pc, true, nil
+}
+
+// heldFailed handles an error on a held connection. A broken connection
+// loses the session state it carried, so the pin is dropped and the session
+// is marked bad: database/sql discards it. The error does not match
+// driver.ErrBadConn, so database/sql does not silently retry the statement
+// on a session without that state.
+func (vc *Conn) heldFailed(pc *registry.Conn, err error) error {
+	n := pc.Node
+	if !registry.IsConnError(err) || vc.tx != nil {
+		return n.Wrap(err)
+	}
+	for i, p := range vc.pins {
+		if p == pc {
+			p.Release(err)
+			vc.pins = append(vc.pins[:i], vc.pins[i+1:]...)
+			vc.closed = true
+			return fmt.Errorf("grant: node %s: the session's pinned connection failed; its session state (SET, temporary tables, locks) is lost: %v", n.Name, n.Wrap(err))
+		}
+	}
+	return n.Wrap(err)
+}
+
+// pinnedNode returns the node the session is pinned to in db, or nil.
+func (vc *Conn) pinnedNode(db *registry.Database) *registry.Node {
+	if db == nil {
+		return nil
+	}
+	if pc := vc.pinOf(db.Name); pc != nil {
+		return pc.Node
+	}
+	return nil
+}
+
+func (vc *Conn) pinOf(db string) *registry.Conn {
+	for _, p := range vc.pins {
+		if p.Node.Database == db {
+			return p
+		}
+	}
+	return nil
+}
+
+// unpin returns every pinned connection to its pool.
+func (vc *Conn) unpin() {
+	for _, p := range vc.pins {
+		p.Release(nil)
+	}
+	vc.pins = vc.pins[:0]
+}
+
 // retry decides whether a failed attempt is tried again, and waits the
 // configured backoff. Only connection-level failures are retried: any
-// statement when the driver guarantees it was not sent, and idempotent reads
-// otherwise.
-func (vc *Conn) retry(ctx context.Context, p plan, err error, attempt int) bool {
+// statement when the driver guarantees it was not sent, and reads
+// otherwise. A read whose replica failed counts against the replica's
+// health and is retried on the primary.
+func (vc *Conn) retry(ctx context.Context, s *step, err error, attempt int) bool {
 	r := vc.c.cfg.Retry
+	connErr := registry.IsConnError(err)
+	n := s.rt.Node
+	if connErr && n.Role == registry.Replica {
+		h := vc.c.cfg.Health
+		n.Report(err, h.Failures, h.Successes)
+		s.rt.Node = s.in.DB.Primary
+	}
 	if attempt >= r.Attempts || ctx.Err() != nil {
 		return false
 	}
-	if !registry.SafeToRetry(err) && !(p.retryRead && registry.IsConnError(err)) {
+	if !registry.SafeToRetry(err) && !(s.st.Read && connErr) {
 		return false
 	}
 	if r.Backoff > 0 {
@@ -138,17 +255,25 @@ func (vc *Conn) Begin() (driver.Tx, error) {
 	return vc.BeginTx(context.Background(), driver.TxOptions{})
 }
 
-// BeginTx starts a transaction on the primary of the target database,
-// passing the isolation level and read-only flag to the real driver.
+// BeginTx starts a transaction where routing puts it (the primary; a
+// replica for a READ ONLY transaction when read_only_transactions is
+// replica; the pinned connection of a pinned session), passing the
+// isolation level and read-only flag to the real driver.
 func (vc *Conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
 	if vc.tx != nil {
 		return nil, errors.New("grant: a transaction is already open on this connection")
 	}
-	db, err := vc.c.database(ctx)
+	o := routing.FromContext(ctx)
+	db, err := vc.c.database(o)
 	if err != nil {
 		return nil, err
 	}
-	tx, err := beginTx(ctx, vc, db.Primary, opts)
+	in := routing.Input{DB: db, Overrides: o, Session: vc.sess, Pinned: vc.pinnedNode(db)}
+	rt, err := vc.c.router.DecideBegin(in, opts)
+	if err != nil {
+		return nil, err
+	}
+	tx, err := beginTx(ctx, vc, rt.Node, vc.pinOf(db.Name), in, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -158,7 +283,7 @@ func (vc *Conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, 
 
 // Ping checks the primary of the target database.
 func (vc *Conn) Ping(ctx context.Context) error {
-	db, err := vc.c.database(ctx)
+	db, err := vc.c.database(routing.FromContext(ctx))
 	if err != nil {
 		return err
 	}
@@ -173,11 +298,13 @@ func (vc *Conn) Ping(ctx context.Context) error {
 	return db.Primary.Wrap(err)
 }
 
-// ResetSession is called by database/sql before it reuses the connection.
+// ResetSession is called by database/sql before it reuses the session for
+// another caller: pinned connections go back to their pools.
 func (vc *Conn) ResetSession(context.Context) error {
 	if vc.closed {
 		return driver.ErrBadConn
 	}
+	vc.unpin()
 	return nil
 }
 
@@ -190,10 +317,12 @@ func (vc *Conn) Close() error {
 		return nil
 	}
 	vc.closed = true
+	var err error
 	if vc.tx != nil {
-		return vc.tx.Rollback()
+		err = vc.tx.Rollback()
 	}
-	return nil
+	vc.unpin()
+	return err
 }
 
 // Raw calls fn with the real driver connection (for example pgx's
@@ -211,9 +340,12 @@ func (vc *Conn) Raw(ctx context.Context, fn func(driverConn any) error) error {
 	if vc.tx != nil {
 		return fn(interceptors.Unwrap(vc.tx.pc.Driver()))
 	}
-	db, err := vc.c.database(ctx)
+	db, err := vc.c.database(routing.FromContext(ctx))
 	if err != nil {
 		return err
+	}
+	if pc := vc.pinOf(db.Name); pc != nil {
+		return fn(interceptors.Unwrap(pc.Driver()))
 	}
 	var pc registry.Conn
 	if err := db.Primary.Acquire(ctx, &pc); err != nil {

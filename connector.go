@@ -5,7 +5,9 @@ import (
 	"database/sql/driver"
 	"io"
 
+	"github.com/grantsql/grant/internal/analyze"
 	"github.com/grantsql/grant/registry"
+	"github.com/grantsql/grant/routing"
 )
 
 // Connector opens virtual connections on one cluster. It owns the cluster's
@@ -13,6 +15,8 @@ import (
 type Connector struct {
 	cfg    *Config
 	reg    *registry.Registry
+	router *routing.Router
+	cache  *analyze.Cache
 	driver driver.Driver
 	opts   options
 }
@@ -41,21 +45,33 @@ func newConnector(cfg *Config, d driver.Driver, opts []Option) (*Connector, erro
 	if err != nil {
 		return nil, err
 	}
-	c.reg = reg
+	router, err := routing.FromRegistry(cfg.Routing, reg, routing.Options{InFlight: (*registry.Node).InFlight})
+	if err != nil {
+		reg.Close()
+		return nil, err
+	}
+	router.Start()
+	c.reg, c.router, c.cache = reg, router, analyze.NewCache(0)
 	return c, nil
 }
 
 // Connect returns a virtual connection. It takes no physical connection:
 // each statement takes one from the node it is routed to.
 func (c *Connector) Connect(context.Context) (driver.Conn, error) {
-	return &Conn{c: c}, nil
+	return &Conn{c: c, sess: routing.NewSession()}, nil
 }
 
 // Driver returns the grant driver.
 func (c *Connector) Driver() driver.Driver { return c.driver }
 
-// Close closes every node pool and stops health checks.
-func (c *Connector) Close() error { return c.reg.Close() }
+// Close stops the lag monitor and health checks and closes every node pool.
+func (c *Connector) Close() error {
+	c.router.Close()
+	return c.reg.Close()
+}
+
+// Router returns the cluster's routing decisions, for Explain and state.
+func (c *Connector) Router() *routing.Router { return c.router }
 
 // Registry returns the cluster's nodes, for stats and health.
 func (c *Connector) Registry() *registry.Registry { return c.reg }

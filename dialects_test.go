@@ -174,7 +174,10 @@ func TestDialectTransactions(t *testing.T) {
 		var level string
 		q := "SHOW TRANSACTION ISOLATION LEVEL"
 		if tg.d == dialect.MySQL {
-			q = "SELECT @@tx_isolation"
+			// SET TRANSACTION changes only the next transaction: ask InnoDB
+			// for the running one (it exists once it has read a table).
+			require.NoError(t, tx.QueryRowContext(ctx, "SELECT count(*) FROM "+tbl).Scan(new(int)))
+			q = "SELECT trx_isolation_level FROM information_schema.innodb_trx WHERE trx_mysql_thread_id = CONNECTION_ID()"
 		}
 		require.NoError(t, tx.QueryRowContext(ctx, q).Scan(&level))
 		assert.Contains(t, strings.ToLower(level), "serializable")

@@ -1,12 +1,14 @@
 package grant
 
 import (
+	"context"
 	"database/sql/driver"
 	"io"
 	"sync"
 
 	"github.com/grantsql/grant/internal/mirror"
 	"github.com/grantsql/grant/registry"
+	"github.com/grantsql/grant/routing"
 )
 
 // rows hands a physical result set to database/sql. Closing it closes the
@@ -24,6 +26,14 @@ type rows struct {
 	pc   registry.Conn // held until Close, outside a transaction
 	node *registry.Node
 	err  error // last error from Next: decides whether pc is reusable
+
+	// A query that may write (INSERT .. RETURNING) counts for
+	// read-your-writes once its rows are read: see record.
+	c        *Connector
+	ctx      context.Context
+	in       routing.Input
+	dc       driver.Conn
+	recordOn bool
 
 	pooled   bool
 	view     driver.Rows // mirror view of this value, valid for viewMask
@@ -49,10 +59,10 @@ func (r *rows) start(base driver.Rows, st driver.Stmt, n *registry.Node) driver.
 	return r.view
 }
 
-// newTxRows serves rows of a transaction, whose connection the Tx holds.
-func newTxRows(base driver.Rows, st driver.Stmt, n *registry.Node) driver.Rows {
-	r := &rows{viewMask: -1}
-	return r.start(base, st, n)
+// record makes Close report the write to routing, on dc, when the rows
+// end without error.
+func (r *rows) record(c *Connector, ctx context.Context, in routing.Input, dc driver.Conn) {
+	r.c, r.ctx, r.in, r.dc, r.recordOn = c, ctx, in, dc, true
 }
 
 func (r *rows) Base() driver.Rows { return r.base }
@@ -75,6 +85,9 @@ func (r *rows) Close() error {
 		}
 	}
 	node := r.node
+	if r.recordOn && err == nil && r.err == nil {
+		r.c.recordWrite(context.WithoutCancel(r.ctx), r.in, r.dc)
+	}
 	if r.pc.Held() {
 		if r.err == nil {
 			r.err = err

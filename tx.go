@@ -6,16 +6,21 @@ import (
 	"errors"
 
 	"github.com/grantsql/grant/registry"
+	"github.com/grantsql/grant/routing"
 )
 
 // Tx is a transaction on one virtual connection. Its statements run on one
-// physical connection of the node it began on, which it holds until Commit
-// or Rollback.
+// physical connection of the node it began on: one it takes from the pool
+// and holds until Commit or Rollback, or the session's pinned connection.
 type Tx struct {
-	vc   *Conn
-	pc   registry.Conn
-	tx   driver.Tx
-	done bool
+	vc    *Conn
+	pc    *registry.Conn // &own, or the session's pinned connection
+	own   registry.Conn
+	tx    driver.Tx
+	ctx   context.Context
+	in    routing.Input // what routing knew at begin, for read-your-writes
+	wrote bool          // a statement of the transaction may have written
+	done  bool
 }
 
 var _ driver.Tx = (*Tx)(nil)
@@ -23,14 +28,19 @@ var _ driver.Tx = (*Tx)(nil)
 // errTxDone mirrors database/sql's sql.ErrTxDone for the driver side.
 var errTxDone = errors.New("grant: transaction has already been committed or rolled back")
 
-func beginTx(ctx context.Context, vc *Conn, n *registry.Node, opts driver.TxOptions) (*Tx, error) {
-	t := &Tx{vc: vc}
-	if err := n.Acquire(ctx, &t.pc); err != nil {
-		return nil, err
+func beginTx(ctx context.Context, vc *Conn, n *registry.Node, pinned *registry.Conn, in routing.Input, opts driver.TxOptions) (*Tx, error) {
+	t := &Tx{vc: vc, ctx: ctx, in: in}
+	if pinned != nil && pinned.Node == n {
+		t.pc = pinned
+	} else {
+		t.pc = &t.own
+		if err := n.Acquire(ctx, t.pc); err != nil {
+			return nil, err
+		}
 	}
 	dc := t.pc.Driver()
-	var err error
 	var tx driver.Tx
+	var err error
 	if b, ok := dc.(driver.ConnBeginTx); ok {
 		tx, err = b.BeginTx(ctx, opts)
 	} else if opts.Isolation != 0 || opts.ReadOnly {
@@ -39,34 +49,24 @@ func beginTx(ctx context.Context, vc *Conn, n *registry.Node, opts driver.TxOpti
 		tx, err = dc.Begin() //nolint:staticcheck // legacy fallback
 	}
 	if err != nil {
-		t.pc.Release(err)
+		t.release(err)
 		return nil, n.Wrap(err)
 	}
 	t.tx = tx
 	return t, nil
 }
 
-func (t *Tx) query(ctx context.Context, q string, args []driver.NamedValue) (driver.Rows, error) {
-	rows, st, err := query(ctx, t.pc.Driver(), q, args)
-	if err != nil {
-		return nil, t.pc.Node.Wrap(err)
-	}
-	return newTxRows(rows, st, t.pc.Node), nil
-}
-
-func (t *Tx) exec(ctx context.Context, q string, args []driver.NamedValue) (driver.Result, error) {
-	res, err := exec(ctx, t.pc.Driver(), q, args)
-	return res, t.pc.Node.Wrap(err)
-}
-
 // Commit commits the transaction and returns its connection to the pool.
+// A committed write counts for read-your-writes.
 func (t *Tx) Commit() error {
 	if t.done {
 		return errTxDone
 	}
 	err := t.tx.Commit()
-	t.finish(err)
-	return t.pc.Node.Wrap(err)
+	if err == nil && t.wrote {
+		t.vc.c.recordWrite(context.WithoutCancel(t.ctx), t.in, t.pc.Driver())
+	}
+	return t.finish(err)
 }
 
 // Rollback rolls the transaction back and returns its connection to the pool.
@@ -74,17 +74,23 @@ func (t *Tx) Rollback() error {
 	if t.done {
 		return errTxDone
 	}
-	err := t.tx.Rollback()
-	t.finish(err)
-	return t.pc.Node.Wrap(err)
+	return t.finish(t.tx.Rollback())
 }
 
-func (t *Tx) finish(err error) {
+func (t *Tx) finish(err error) error {
 	t.done = true
 	node := t.pc.Node
-	t.pc.Release(err)
-	t.pc.Node = node // errors after the end still name the node
+	t.release(err)
 	if t.vc.tx == t {
 		t.vc.tx = nil
+	}
+	return node.Wrap(err)
+}
+
+// release gives back a connection the transaction took; a pinned one stays
+// with the session.
+func (t *Tx) release(err error) {
+	if t.pc == &t.own {
+		t.own.Release(err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/grantsql/grant/dialect"
+	"github.com/grantsql/grant/routing/routecfg"
 )
 
 // Cluster is one Grant cluster: a dialect shared by every node and the named
@@ -29,6 +30,8 @@ type Cluster struct {
 	Health Health `yaml:"health,omitempty" json:"health,omitempty"`
 	// Retry configures the transparent retry of idempotent reads.
 	Retry Retry `yaml:"retry,omitempty" json:"retry,omitempty"`
+	// Routing configures read/write routing between primaries and replicas.
+	Routing routecfg.Config `yaml:"routing,omitempty" json:"routing,omitempty"`
 }
 
 // Database is one logical database: one primary and any number of replicas,
@@ -94,6 +97,7 @@ func (c *Cluster) DatabaseNames() []string {
 // caller's maps and slices.
 func (c *Cluster) Clone() *Cluster {
 	out := *c
+	out.Routing = c.Routing.Clone()
 	out.Databases = make(map[string]*Database, len(c.Databases))
 	for name, db := range c.Databases {
 		if db == nil {

@@ -63,6 +63,9 @@ func (c *Cluster) validate(lookup func(string) (string, bool)) (*Cluster, error)
 	}
 	checkPool(&errs, "pool", out.Pool)
 	out.applyDefaults(&errs)
+	for _, p := range out.Routing.Validate("routing", out.replicaNames()) {
+		errs.wrap(p.Path, p.Err)
+	}
 	if err := errs.err(); err != nil {
 		return nil, err
 	}
@@ -140,4 +143,17 @@ func validName(s string) bool {
 		}
 	}
 	return true
+}
+
+// replicaNames returns every replica's node name ("main.replicas[0]").
+func (c *Cluster) replicaNames() []string {
+	var names []string
+	for _, name := range c.DatabaseNames() {
+		if db := c.Databases[name]; db != nil {
+			for i := range db.Replicas {
+				names = append(names, fmt.Sprintf("%s.replicas[%d]", name, i))
+			}
+		}
+	}
+	return names
 }

@@ -58,6 +58,10 @@ type Node struct {
 	transition int64
 }
 
+// InFlight returns the statements (and held transactions) running on the
+// node now.
+func (n *Node) InFlight() int64 { return n.inFlight.Load() }
+
 // Healthy reports whether the node is in rotation.
 func (n *Node) Healthy() bool { return n.healthy.Load() }
 
