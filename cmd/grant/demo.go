@@ -24,6 +24,7 @@ databases:
     primary: "file:${GRANT_DEMO_DIR}/app.db?_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)"
     replicas: ["file:${GRANT_DEMO_DIR}/app.db?mode=ro&_pragma=busy_timeout(5000)"]
 health: {interval: 1s, timeout: 500ms}
+routing: {policy: round_robin, read_your_writes: {mode: window, window: 2s}}
 `
 
 func demo(ctx context.Context, args []string, out io.Writer) error {
@@ -66,7 +67,10 @@ func demo(ctx context.Context, args []string, out io.Writer) error {
 	if err := workload(ctx, db, *orders, out); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "\n3. What went where:\n")
+	if err := routingTour(ctx, db, conn, out); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "\n4. What went where:\n")
 	printNodes(out, conn)
 	fmt.Fprintf(out, "\nDone in %s.\n", time.Since(start).Round(time.Millisecond))
 	return nil

@@ -17,7 +17,12 @@ func TestDemo(t *testing.T) {
 	assert.Contains(t, s, "databases.main.replica: unknown key")
 	assert.Contains(t, s, "wrote 100 customers and 300 orders in 3 transactions")
 	assert.Contains(t, s, "0 orders marked paid afterwards")
+	assert.Contains(t, s, "SELECT name FROM customers WHERE id = ?                  -> main.replicas[0] (read)")
+	assert.Contains(t, s, "-> main.primary (needs primary: locking clause)")
+	assert.Contains(t, s, `read back "renamed": main.primary (read your writes`)
+	assert.Contains(t, s, "routing.PreventWrites is in effect")
 	assert.Regexp(t, `main\.primary\s+primary\s+true`, s)
+	assert.Regexp(t, `main\.replicas\[0\]\s+replica\s+true\s+300\s+300`, s, "the reader's 300 point reads ran on the replica")
 }
 
 func TestUsage(t *testing.T) {
