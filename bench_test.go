@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
 	"github.com/stretchr/testify/require"
@@ -114,3 +115,48 @@ func BenchmarkPointSelectSQLite(b *testing.B)   { benchPointSelect(b, sqliteTarg
 func BenchmarkPointSelectPostgres(b *testing.B) { benchPointSelect(b, postgresTargets(b)) }
 func BenchmarkInsertSQLite(b *testing.B)        { benchInsert(b, sqliteTargets(b)) }
 func BenchmarkInsertPostgres(b *testing.B)      { benchInsert(b, postgresTargets(b)) }
+
+// BenchmarkReplicaReadPostgres compares a point SELECT sent straight to the
+// PostgreSQL replica with the same SELECT through Grant, which routes it to
+// that replica.
+func BenchmarkReplicaReadPostgres(b *testing.B) {
+	if os.Getenv(testenv.PostgresReplicaVar) == "" {
+		b.Skipf("%s is not set", testenv.PostgresReplicaVar)
+	}
+	primary, replica := testenv.PostgresDSN(b), testenv.PostgresReplicaDSN(b)
+	t := postgresTargets(b)
+	t.prepare(b, 1000)
+	defer t.close()
+	raw, err := sql.Open("pgx", replica)
+	require.NoError(b, err)
+	defer raw.Close()
+	c, err := grant.NewConnector(&grant.Config{Dialect: dialect.Postgres,
+		Databases: map[string]*config.Database{"main": {Primary: primary, Replicas: []string{replica}}}})
+	require.NoError(b, err)
+	gr := sql.OpenDB(c)
+	defer gr.Close()
+	ctx := context.Background()
+	require.Eventually(b, func() bool {
+		var n int
+		return raw.QueryRowContext(ctx, `SELECT count(*) FROM bench_users`).Scan(&n) == nil && n == 1000
+	}, 10*time.Second, 50*time.Millisecond, "the replica has the rows")
+	q := `SELECT id, name, email FROM bench_users WHERE id = $1`
+	for _, side := range []struct {
+		name string
+		db   *sql.DB
+	}{{"raw", raw}, {"grant", gr}} {
+		b.Run(side.name, func(b *testing.B) {
+			var id int64
+			var name, email string
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				if err := side.db.QueryRowContext(ctx, q, i%1000+1).Scan(&id, &name, &email); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+	rt, err := c.Router().Explain(ctx, q)
+	require.NoError(b, err)
+	require.Equal(b, "main.replicas[0]", rt.Node.Name, "Grant read from the replica")
+}
