@@ -3,10 +3,12 @@ package interceptors_test
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Optional interfaces a fake connection can be given (fakeDB.connCaps).
@@ -96,8 +98,12 @@ func (d *fakeDB) do(ctx context.Context, op, query string, args []driver.NamedVa
 	d.mu.Unlock()
 	if query == "block" && (strings.HasSuffix(op, ".exec") || strings.HasSuffix(op, ".query")) {
 		d.started <- struct{}{}
-		<-ctx.Done()
-		return ctx.Err()
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(30 * time.Second):
+			return errors.New("fake: blocking call never saw its context cancelled")
+		}
 	}
 	return err
 }

@@ -66,7 +66,8 @@ func analyzeTokens(st *Statement, toks []Token, lx *Lexer) {
 		}
 	}
 	// Split at every ';' into statements; empty ones are dropped.
-	var parts [][]Token
+	var buf [4][]Token
+	parts := buf[:0]
 	start := 0
 	for i, t := range toks {
 		if t.IsPunct(src, ';') {
@@ -106,8 +107,11 @@ func analyzeTokens(st *Statement, toks []Token, lx *Lexer) {
 	}
 	st.Multi = len(parts) > 1
 	if lx.Bad > 0 {
-		st.Read, st.Full = false, false
-		st.Reason, st.NotFull = "unterminated literal or invalid character", "unterminated literal or invalid character"
+		const bad = "unterminated literal or comment, or invalid character"
+		if st.Read {
+			st.Read, st.Reason = false, bad
+		}
+		st.Full, st.NotFull = false, bad
 		st.Tables = heuristicTables(d, src, toks, nil)
 		return
 	}

@@ -258,3 +258,19 @@ func TestFunctionsListed(t *testing.T) {
 	assert.Nil(t, LookupFunc(myD, "nextval_not"))
 	assert.Nil(t, LookupFunc(slD, "nextval"))
 }
+
+func TestValueNumbers(t *testing.T) {
+	st := Analyze(pgD, "SELECT * FROM t WHERE a = -42 AND b = 1.5e2 AND c = 0x1F AND d = 'x'")
+	c := st.Select.Where.Conjuncts
+	n, ok := c[0].Values[0].Value.Int64()
+	assert.True(t, ok)
+	assert.Equal(t, int64(-42), n)
+	f, ok := c[1].Values[0].Value.Float64()
+	assert.True(t, ok)
+	assert.Equal(t, 150.0, f)
+	n, ok = c[2].Values[0].Value.Int64()
+	assert.True(t, ok)
+	assert.Equal(t, int64(31), n)
+	_, ok = c[3].Values[0].Value.Int64()
+	assert.False(t, ok)
+}

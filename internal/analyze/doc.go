@@ -75,7 +75,13 @@
 //
 // # Assumptions
 //
-// PostgreSQL runs with standard_conforming_strings on; MySQL without
-// ANSI_QUOTES or NO_BACKSLASH_ESCAPES (both server defaults). A MySQL ".."
-// is read as a string, which classifies the same either way.
+// PostgreSQL runs with standard_conforming_strings on (off only makes its
+// strings longer than the lexer believes, which errs towards the primary).
+// MySQL runs without ANSI_QUOTES or NO_BACKSLASH_ESCAPES (the defaults); a
+// MySQL ".." is read as a string. Where those modes would end a string
+// earlier than the lexer does (a backslash before the string's own quote,
+// FlagBackslashQuote), the statement is not a read. Likewise, inside a
+// MySQL executable comment a literal or comment that runs past a closing
+// */ makes the text not understood, since a server that skips the comment
+// (a version number above its own) would read the rest otherwise.
 package analyze

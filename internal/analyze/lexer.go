@@ -24,13 +24,15 @@ import (
 //     character, /* */ not nested, executable comments /*! .. */ and
 //     /*M! .. */ whose content is lexed as code (FlagExec; a literal or
 //     comment inside one that runs past a closing */ counts as Bad, since a
-//     server skipping the comment would read the text otherwise), ? placeholders,
-//     @user and @@system variables, identifiers that start with a digit.
+//     server skipping the comment would read the text otherwise),
+//     ? placeholders, @user and @@system variables.
 //   - SQLite: '..' strings, "ident", `ident`, [ident], X'..' blobs, -- and
 //     /* */ comments, ?, ?NNN, :name, @name and $name parameters.
 //
 // On every dialect :name is read as a named placeholder (sqlx style) when a
-// letter or '_' follows the colon.
+// letter or '_' follows the colon, and a number running into identifier
+// characters (1abc) is one identifier token (MySQL names may start with a
+// digit; PostgreSQL and SQLite reject such text).
 type Lexer struct {
 	d    dialect.Dialect
 	src  string
@@ -41,7 +43,8 @@ type Lexer struct {
 	names  []string
 	ords   []int32
 
-	// Bad counts TokInvalid tokens and unterminated literals and comments.
+	// Bad counts TokInvalid tokens, unterminated literals and comments, and
+	// literals or comments that run past the end of an executable comment.
 	Bad int
 	// Exec reports that a MySQL executable comment was seen.
 	Exec bool

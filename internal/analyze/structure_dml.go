@@ -1,5 +1,7 @@
 package analyze
 
+import "strconv"
+
 // Span is a byte range [Start, End) of the statement text. It marshals to
 // JSON as [start, end].
 type Span struct {
@@ -87,6 +89,29 @@ type Value struct {
 	Name    string `json:"name,omitempty"`
 	// Cast is the type of a PostgreSQL cast applied to it ($1::bigint).
 	Cast string `json:"cast,omitempty"`
+}
+
+// Int64 returns a number literal's value when it is an integer that fits.
+func (v *Value) Int64() (int64, bool) {
+	if v == nil || v.Kind != ValueNumber {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(v.Text, 0, 64)
+	return n, err == nil
+}
+
+// Float64 returns a number literal's value as a float.
+func (v *Value) Float64() (float64, bool) {
+	if v == nil || v.Kind != ValueNumber {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(v.Text, 64)
+	if err != nil {
+		if n, ok := v.Int64(); ok {
+			return float64(n), true
+		}
+	}
+	return f, err == nil
 }
 
 // Expr is an expression by its span and text; Value or Column is set when

@@ -10,6 +10,8 @@ package testenv
 import (
 	"os"
 	"os/exec"
+	"path/filepath"
+	"syscall"
 	"testing"
 )
 
@@ -63,4 +65,28 @@ func need(t testing.TB, name string) string {
 		t.Skipf("%s is not set: start the test servers with `bash .ci/run` to run this test", name)
 	}
 	return v
+}
+
+// Exclusive holds a machine-wide lock named name (e.g. "pg-replica") until
+// the test ends. go test runs packages in parallel against the same
+// servers; a test that pauses, stops or measures a shared server takes its
+// lock so that no other package's test sees it half-way.
+func Exclusive(t testing.TB, name string) {
+	t.Helper()
+	dir := os.Getenv("GRANT_CI_STATE")
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	f, err := os.OpenFile(filepath.Join(dir, "grant-test-"+name+".lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		t.Fatalf("lock %s: %v", name, err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		f.Close()
+		t.Fatalf("lock %s: %v", name, err)
+	}
+	t.Cleanup(func() {
+		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		f.Close()
+	})
 }
