@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/grantsql/grant/interceptors"
+	"github.com/grantsql/grant/internal/analyze"
 	"github.com/grantsql/grant/registry"
 	"github.com/grantsql/grant/routing"
 )
@@ -22,7 +23,7 @@ type Conn struct {
 	c      *Connector
 	tx     *Tx
 	sess   *routing.Session // read-your-writes of this session
-	pins   []*registry.Conn // pinned physical connections, one per database at most
+	pins   []*pin           // pinned physical connections, one per database at most
 	closed bool
 }
 
@@ -144,6 +145,31 @@ func (vc *Conn) ExecContext(ctx context.Context, q string, args []driver.NamedVa
 	}
 }
 
+// pin is a physical connection the session keeps. A connection that
+// carries session state is closed when the session ends, so no later user
+// inherits it; one kept only for a write's session results (last insert id,
+// row count, sequence values) goes back to the pool.
+type pin struct {
+	registry.Conn
+	state bool
+}
+
+// sticky reports whether a write leaves per-session results that a later
+// statement of the session may read (LAST_INSERT_ID, lastval, currval,
+// ROW_COUNT, changes()): the session then keeps that connection.
+func sticky(st *analyze.Statement) bool {
+	switch st.Kind {
+	case analyze.KindInsert, analyze.KindUpdate, analyze.KindDelete, analyze.KindMerge:
+		return true
+	}
+	for _, f := range st.Functions {
+		if f == "nextval" || f == "setval" {
+			return true
+		}
+	}
+	return false
+}
+
 // held returns the physical connection a statement must run on when the
 // session holds one: the open transaction's, the connection the session is
 // pinned to, or, for a statement that pins, a newly taken and pinned one.
@@ -156,17 +182,19 @@ func (vc *Conn) held(ctx context.Context, s *step) (*registry.Conn, bool, error)
 		return vc.tx.pc, true, nil
 	}
 	if s.in.Pinned != nil {
-		return vc.pinOf(s.in.DB.Name), true, nil
+		p := vc.pinOf(s.in.DB.Name)
+		p.state = p.state || s.rt.Pin
+		return &p.Conn, true, nil
 	}
-	if !s.rt.Pin {
+	if !s.rt.Pin && !(s.rt.Node.Role == registry.Primary && sticky(s.st)) {
 		return nil, false, nil
 	}
-	pc := new(registry.Conn)
-	if err := s.rt.Node.Acquire(ctx, pc); err != nil {
+	p := &pin{state: s.rt.Pin}
+	if err := s.rt.Node.Acquire(ctx, &p.Conn); err != nil {
 		return nil, true, err
 	}
-	vc.pins = append(vc.pins, pc)
-	return pc, true, nil
+	vc.pins = append(vc.pins, p)
+	return &p.Conn, true, nil
 }
 
 // heldFailed handles an error on a held connection. A broken connection
@@ -180,7 +208,7 @@ func (vc *Conn) heldFailed(pc *registry.Conn, err error) error {
 		return n.Wrap(err)
 	}
 	for i, p := range vc.pins {
-		if p == pc {
+		if &p.Conn == pc {
 			p.Release(err)
 			vc.pins = append(vc.pins[:i], vc.pins[i+1:]...)
 			vc.closed = true
@@ -195,13 +223,13 @@ func (vc *Conn) pinnedNode(db *registry.Database) *registry.Node {
 	if db == nil {
 		return nil
 	}
-	if pc := vc.pinOf(db.Name); pc != nil {
-		return pc.Node
+	if p := vc.pinOf(db.Name); p != nil {
+		return p.Node
 	}
 	return nil
 }
 
-func (vc *Conn) pinOf(db string) *registry.Conn {
+func (vc *Conn) pinOf(db string) *pin {
 	for _, p := range vc.pins {
 		if p.Node.Database == db {
 			return p
@@ -210,10 +238,15 @@ func (vc *Conn) pinOf(db string) *registry.Conn {
 	return nil
 }
 
-// unpin returns every pinned connection to its pool.
+// unpin ends every pin: a connection with session state is closed, any
+// other goes back to its pool.
 func (vc *Conn) unpin() {
 	for _, p := range vc.pins {
-		p.Release(nil)
+		if p.state {
+			p.Discard()
+		} else {
+			p.Release(nil)
+		}
 	}
 	vc.pins = vc.pins[:0]
 }
@@ -228,8 +261,7 @@ func (vc *Conn) retry(ctx context.Context, s *step, err error, attempt int) bool
 	connErr := registry.IsConnError(err)
 	n := s.rt.Node
 	if connErr && n.Role == registry.Replica {
-		h := vc.c.cfg.Health
-		n.Report(err, h.Failures, h.Successes)
+		vc.c.reg.ReportFailure(n, err)
 		s.rt.Node = s.in.DB.Primary
 	}
 	if attempt >= r.Attempts || ctx.Err() != nil {
@@ -273,7 +305,12 @@ func (vc *Conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, 
 	if err != nil {
 		return nil, err
 	}
-	tx, err := beginTx(ctx, vc, rt.Node, vc.pinOf(db.Name), in, opts)
+	var pinned *registry.Conn
+	if p := vc.pinOf(db.Name); p != nil {
+		pinned = &p.Conn
+		p.state = true // a transaction's effects may linger (SET inside it)
+	}
+	tx, err := beginTx(ctx, vc, rt.Node, pinned, in, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -344,8 +381,8 @@ func (vc *Conn) Raw(ctx context.Context, fn func(driverConn any) error) error {
 	if err != nil {
 		return err
 	}
-	if pc := vc.pinOf(db.Name); pc != nil {
-		return fn(interceptors.Unwrap(pc.Driver()))
+	if p := vc.pinOf(db.Name); p != nil {
+		return fn(interceptors.Unwrap(p.Driver()))
 	}
 	var pc registry.Conn
 	if err := db.Primary.Acquire(ctx, &pc); err != nil {

@@ -50,6 +50,19 @@ func (c *Conn) capture(dc any) error {
 // Driver returns the driver connection (under the node's interceptors).
 func (c *Conn) Driver() driver.Conn { return c.dc }
 
+// Discard closes the physical connection instead of pooling it: for a
+// connection that carries session state (SET, temporary tables, locks) no
+// later user may inherit.
+func (c *Conn) Discard() {
+	if c.sc == nil {
+		return
+	}
+	_ = c.sc.Raw(func(any) error { return driver.ErrBadConn })
+	_ = c.sc.Close()
+	c.Node.inFlight.Add(-1)
+	*c = Conn{}
+}
+
 // Release returns the connection to its pool. err is the last error seen on
 // it: a connection error discards the connection instead of pooling it and
 // counts as a failure of the node.

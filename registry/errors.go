@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"strings"
 	"syscall"
 
 	"github.com/go-sql-driver/mysql"
@@ -88,6 +89,16 @@ func IsConnError(err error) bool {
 	var connect *pgconn.ConnectError
 	if errors.As(err, &connect) {
 		return true
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		// Class 08 is a connection exception; 57P01-57P03 are the server
+		// shutting down, crashing or not yet accepting connections.
+		switch pgErr.Code {
+		case "57P01", "57P02", "57P03":
+			return true
+		}
+		return strings.HasPrefix(pgErr.Code, "08")
 	}
 	return pgconn.SafeToRetry(err)
 }

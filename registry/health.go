@@ -45,6 +45,16 @@ func (r *Registry) CheckNow(ctx context.Context) {
 	wg.Wait()
 }
 
+// ReportFailure counts a connection-level failure of n seen by a statement
+// (not a probe) against its health, with the configured thresholds, and
+// logs the node leaving rotation.
+func (r *Registry) ReportFailure(n *Node, err error) {
+	h := r.Config.Health
+	if n.Report(err, h.Failures, h.Successes) {
+		r.logTransition(n, err)
+	}
+}
+
 func (r *Registry) probe(ctx context.Context, n *Node) error {
 	if r.opts.Probe != nil {
 		return r.opts.Probe(ctx, n)

@@ -220,6 +220,7 @@ func waitReceived(t *testing.T, db *sql.DB, pos Position) {
 
 func TestMariaDBProbe(t *testing.T) {
 	causal := Config{ReadYourWrites: routecfg.ReadYourWrites{Mode: routecfg.RYWCausal}}
+	testenv.Exclusive(t, "mysql-replica")
 	l := openLive(t, dialect.MySQL, testenv.MySQLDSN(t), testenv.MySQLReplicaDSN(t), causal)
 	tbl := fmt.Sprintf("grant_routing_probe_%d", time.Now().UnixNano())
 	t.Cleanup(func() { l.primary.DB.Exec("DROP TABLE IF EXISTS " + tbl) })

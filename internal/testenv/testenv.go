@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"testing"
 )
@@ -70,23 +71,47 @@ func need(t testing.TB, name string) string {
 // Exclusive holds a machine-wide lock named name (e.g. "pg-replica") until
 // the test ends. go test runs packages in parallel against the same
 // servers; a test that pauses, stops or measures a shared server takes its
-// lock so that no other package's test sees it half-way.
+// lock so that no other package's test sees it half-way. Within one test
+// binary the lock is counted, so nested calls do not wait on themselves.
 func Exclusive(t testing.TB, name string) {
 	t.Helper()
-	dir := os.Getenv("GRANT_CI_STATE")
-	if dir == "" {
-		dir = os.TempDir()
+	locksMu.Lock()
+	defer locksMu.Unlock()
+	l := locks[name]
+	if l == nil {
+		dir := os.Getenv("GRANT_CI_STATE")
+		if dir == "" {
+			dir = os.TempDir()
+		}
+		f, err := os.OpenFile(filepath.Join(dir, "grant-test-"+name+".lock"), os.O_CREATE|os.O_RDWR, 0o600)
+		if err != nil {
+			t.Fatalf("lock %s: %v", name, err)
+		}
+		if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+			f.Close()
+			t.Fatalf("lock %s: %v", name, err)
+		}
+		l = &heldLock{f: f}
+		locks[name] = l
 	}
-	f, err := os.OpenFile(filepath.Join(dir, "grant-test-"+name+".lock"), os.O_CREATE|os.O_RDWR, 0o600)
-	if err != nil {
-		t.Fatalf("lock %s: %v", name, err)
-	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
-		f.Close()
-		t.Fatalf("lock %s: %v", name, err)
-	}
+	l.n++
 	t.Cleanup(func() {
-		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
-		f.Close()
+		locksMu.Lock()
+		defer locksMu.Unlock()
+		if l.n--; l.n == 0 {
+			syscall.Flock(int(l.f.Fd()), syscall.LOCK_UN)
+			l.f.Close()
+			delete(locks, name)
+		}
 	})
 }
+
+type heldLock struct {
+	f *os.File
+	n int
+}
+
+var (
+	locksMu sync.Mutex
+	locks   = map[string]*heldLock{}
+)
