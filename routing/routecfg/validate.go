@@ -121,7 +121,8 @@ func list(names []string) string {
 }
 
 // Duration is a time.Duration written in files as a Go duration string
-// ("2s", "150ms"); it behaves as config.Duration does.
+// ("2s", "150ms"); negative durations are refused. config.Duration is
+// this type.
 type Duration time.Duration
 
 // D returns d as a time.Duration.
