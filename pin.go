@@ -113,4 +113,3 @@ func (vc *Conn) unpin() {
 	}
 	vc.pins = vc.pins[:0]
 }
-
