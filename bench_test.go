@@ -76,7 +76,7 @@ func benchPointSelect(b *testing.B, t benchTarget) {
 	for _, side := range []struct {
 		name string
 		db   *sql.DB
-	}{{"raw", t.raw}, {"grant", t.gr}} {
+	}{{"side=raw", t.raw}, {"side=grant", t.gr}} {
 		b.Run(side.name, func(b *testing.B) {
 			ctx := context.Background()
 			var id int64
@@ -98,7 +98,7 @@ func benchInsert(b *testing.B, t benchTarget) {
 	for _, side := range []struct {
 		name string
 		db   *sql.DB
-	}{{"raw", t.raw}, {"grant", t.gr}} {
+	}{{"side=raw", t.raw}, {"side=grant", t.gr}} {
 		b.Run(side.name, func(b *testing.B) {
 			ctx := context.Background()
 			b.ReportAllocs()
@@ -144,7 +144,7 @@ func BenchmarkReplicaReadPostgres(b *testing.B) {
 	for _, side := range []struct {
 		name string
 		db   *sql.DB
-	}{{"raw", raw}, {"grant", gr}} {
+	}{{"side=raw", raw}, {"side=grant", gr}} {
 		b.Run(side.name, func(b *testing.B) {
 			var id int64
 			var name, email string
