@@ -22,6 +22,7 @@ type Conn struct {
 	tx     *Tx
 	sess   *routing.Session // read-your-writes of this session
 	pins   []*pin           // pinned physical connections, one per database at most
+	free   []*pin           // pins given back, for reuse
 	closed bool
 }
 

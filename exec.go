@@ -18,12 +18,12 @@ func convertArgs(dc driver.Conn, st driver.Stmt, args []driver.NamedValue) ([]dr
 	} else if c, ok := dc.(driver.NamedValueChecker); ok {
 		check = c.CheckNamedValue
 	}
-	out := args[:0]
+	n := 0
 	for i := range args {
-		nv := args[i]
+		nv := &args[i] // in place: a copy's address would escape to the checker
 		err := driver.ErrSkip
 		if check != nil {
-			err = check(&nv)
+			err = check(nv)
 		}
 		if err == driver.ErrSkip {
 			nv.Value, err = driver.DefaultParameterConverter.ConvertValue(nv.Value)
@@ -34,9 +34,10 @@ func convertArgs(dc driver.Conn, st driver.Stmt, args []driver.NamedValue) ([]dr
 		case err != nil:
 			return nil, &ArgError{Ordinal: nv.Ordinal, Name: nv.Name, Err: err}
 		}
-		out = append(out, nv)
+		args[n] = *nv
+		n++
 	}
-	return out, nil
+	return args[:n], nil
 }
 
 // ArgError is an argument the real driver refused.

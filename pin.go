@@ -52,8 +52,10 @@ func (vc *Conn) held(ctx context.Context, s *step) (*registry.Conn, bool, error)
 	if !s.rt.Pin && !(s.rt.Node.Role == registry.Primary && sticky(s.st)) {
 		return nil, false, nil
 	}
-	p := &pin{state: s.rt.Pin}
+	p := vc.newPin()
+	p.state = s.rt.Pin
 	if err := s.rt.Node.Acquire(ctx, &p.Conn); err != nil {
+		vc.free = append(vc.free, p)
 		return nil, true, err
 	}
 	vc.pins = append(vc.pins, p)
@@ -101,6 +103,16 @@ func (vc *Conn) pinOf(db string) *pin {
 	return nil
 }
 
+// newPin returns a pin to fill, reusing one a reset session gave back.
+func (vc *Conn) newPin() *pin {
+	if n := len(vc.free); n > 0 {
+		p := vc.free[n-1]
+		vc.free = vc.free[:n-1]
+		return p
+	}
+	return new(pin)
+}
+
 // unpin ends every pin: a connection with session state is closed, any
 // other goes back to its pool.
 func (vc *Conn) unpin() {
@@ -110,6 +122,8 @@ func (vc *Conn) unpin() {
 		} else {
 			p.Release(nil)
 		}
+		p.state = false
+		vc.free = append(vc.free, p)
 	}
 	vc.pins = vc.pins[:0]
 }
