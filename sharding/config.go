@@ -1,0 +1,86 @@
+package sharding
+
+import (
+	"maps"
+	"slices"
+)
+
+// Config is the sharding section of a cluster configuration: the resolvers,
+// the sharded tables with their key column and resolver, the binding groups
+// and the broadcast tables. Every other table lives in the cluster's default
+// database.
+//
+//	default_database: s0
+//	sharding:
+//	  resolvers:
+//	    by_customer: {type: modulo, databases: [s0, s1, s2, s3]}
+//	  tables:
+//	    orders:      {key: customer_id, resolver: by_customer}
+//	    order_items: {key: customer_id, resolver: by_customer}
+//	  bindings: [[orders, order_items]]
+//	  broadcast: [countries]
+//
+// Table names are matched against the names a statement uses: exactly on
+// PostgreSQL (where the analyzer folds bare names to lower case, so write
+// them in lower case unless they were created quoted), ignoring ASCII case
+// on MySQL and SQLite. A name without a schema matches the table in any
+// schema; schema.name matches that schema or an unqualified reference.
+type Config struct {
+	// Resolvers maps a resolver name to its specification.
+	Resolvers map[string]Spec `yaml:"resolvers" json:"resolvers"`
+	// Tables maps a sharded table to its key column and resolver.
+	Tables map[string]TableConfig `yaml:"tables" json:"tables"`
+	// Bindings lists groups of sharded tables that share a resolver and
+	// whose rows with equal keys live together, so a join of two of them on
+	// their keys runs on each shard on its own.
+	Bindings [][]string `yaml:"bindings,omitempty" json:"bindings,omitempty"`
+	// Broadcast lists tables copied in full to every database: writes go to
+	// every database, reads to the default database.
+	Broadcast []string `yaml:"broadcast,omitempty" json:"broadcast,omitempty"`
+	// MaxMemoryRows caps the groups or distinct rows a fan-out read holds in
+	// memory (merge.Spec.MaxMemoryRows): 0 means the merge default, a
+	// negative value no cap.
+	MaxMemoryRows int `yaml:"max_memory_rows,omitempty" json:"max_memory_rows,omitempty"`
+	// ShardRowsInFlight bounds the rows read ahead per shard in a fan-out
+	// read (merge.Spec.ShardRowsInFlight): 0 means the merge default.
+	ShardRowsInFlight int `yaml:"shard_rows_in_flight,omitempty" json:"shard_rows_in_flight,omitempty"`
+}
+
+// TableConfig is one sharded table: the column holding its shard key and the
+// name of the resolver that maps the key to a database.
+type TableConfig struct {
+	Key      string `yaml:"key" json:"key"`
+	Resolver string `yaml:"resolver" json:"resolver"`
+}
+
+// Clone returns a deep copy of c (Spec.Options values are copied shallowly).
+func (c *Config) Clone() *Config {
+	if c == nil {
+		return nil
+	}
+	out := *c
+	if c.Resolvers != nil {
+		out.Resolvers = make(map[string]Spec, len(c.Resolvers))
+		for name, s := range c.Resolvers {
+			s.Databases = slices.Clone(s.Databases)
+			s.Ranges = slices.Clone(s.Ranges)
+			s.Values = maps.Clone(s.Values)
+			s.Options = maps.Clone(s.Options)
+			out.Resolvers[name] = s
+		}
+	}
+	out.Tables = maps.Clone(c.Tables)
+	if c.Bindings != nil {
+		out.Bindings = make([][]string, len(c.Bindings))
+		for i, g := range c.Bindings {
+			out.Bindings[i] = slices.Clone(g)
+		}
+	}
+	out.Broadcast = slices.Clone(c.Broadcast)
+	return &out
+}
+
+// Empty reports whether c shards nothing and broadcasts nothing.
+func (c *Config) Empty() bool {
+	return c == nil || (len(c.Tables) == 0 && len(c.Broadcast) == 0)
+}

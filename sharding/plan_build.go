@@ -1,0 +1,192 @@
+package sharding
+
+import (
+	"database/sql/driver"
+	"errors"
+	"strings"
+
+	"github.com/grantsql/grant/internal/analyze"
+)
+
+// Plan plans st, analyzed in the planner's dialect, with the arguments the
+// application passed (database/sql values, as given: the resolvers
+// canonicalize them). A non-empty shard pins the statement to that database
+// (the per-call shard pin of the context); it then runs there unchanged.
+//
+// Statements without sharded or broadcast tables plan to the default
+// database (RouteUnsharded); callers check Sharded first and skip Plan for
+// them unless a shard is pinned. Refusals are *RefusedError values matching
+// ErrRefused; a pinned shard that is not a database is a plain error.
+func (p *Planner) Plan(st *analyze.Statement, args []driver.NamedValue, shard string) (*Plan, error) {
+	if st.Dialect != p.d {
+		return nil, errors.New("sharding: statement analyzed as " + st.Dialect.String() + " for a " + p.d.String() + " cluster")
+	}
+	if shard != "" {
+		return p.pinned(st, args, shard)
+	}
+	if !p.Sharded(st) {
+		pl := p.single(st, args, p.defaultDB)
+		pl.Route, pl.Reason = RouteUnsharded, "no sharded or broadcast table"
+		return pl, nil
+	}
+	if !p.noFast {
+		if pl := p.fastSingle(st, args); pl != nil {
+			return pl, nil
+		}
+		if pl := p.fastInsert(st, args); pl != nil {
+			return pl, nil
+		}
+	}
+	s := &planState{valuer: valuer{p: p, args: args}, st: st}
+	pl, err := s.plan()
+	switch {
+	case err != nil:
+		return nil, err
+	case s.refusal != nil:
+		return nil, s.refusal
+	case pl == nil:
+		return nil, &RefusedError{Statement: st.SQL, Reason: "the planner could not plan the statement"}
+	}
+	return pl, nil
+}
+
+// single returns a plan running st unchanged on db.
+func (p *Planner) single(st *analyze.Statement, args []driver.NamedValue, db string) *Plan {
+	pl := &Plan{Statement: st.SQL, Writes: writes(st)}
+	pl.one[0] = ShardQuery{Database: db, SQL: st.SQL, Args: args}
+	pl.Shards = pl.one[:]
+	return pl
+}
+
+// writes reports whether st modifies data or schema: DML writes, DDL,
+// calls and statements not understood count; reads, session settings,
+// transaction control and locks do not.
+func writes(st *analyze.Statement) bool {
+	switch st.Kind {
+	case analyze.KindSelect:
+		for _, c := range st.With {
+			if c.Body != analyze.KindSelect {
+				return true
+			}
+		}
+		return st.Select != nil && st.Select.Into
+	case analyze.KindInsert, analyze.KindUpdate, analyze.KindDelete, analyze.KindMerge, analyze.KindDDL,
+		analyze.KindCall, analyze.KindExecute, analyze.KindOther, analyze.KindUnknown:
+		return true
+	case analyze.KindExplain, analyze.KindPragma:
+		return !st.Read
+	}
+	return false
+}
+
+// plan plans a statement that references a sharded or broadcast table.
+func (s *planState) plan() (*Plan, error) {
+	st := s.st
+	switch {
+	case st.Multi:
+		s.refuse(s.firstTable(), "the text holds several statements", nil)
+		return nil, nil
+	case st.Kind == analyze.KindDDL:
+		return s.ddl(), nil
+	case !st.Kind.IsDML():
+		return s.otherKind(), nil
+	case !st.Full:
+		s.refuse(s.firstTable(), "the analyzer does not fully understand the statement ("+st.NotFull+")", nil)
+		return nil, nil
+	}
+	if !s.collect() {
+		return nil, nil
+	}
+	if s.target >= 0 && s.insts[s.target].t != nil && s.insts[s.target].t.broadcast {
+		return s.broadcastWrite(), nil
+	}
+	if s.sharded == nil {
+		return s.broadcastRead(), nil
+	}
+	return s.shardedPlan(), nil
+}
+
+// firstTable returns the first sharded or broadcast table of st.Tables.
+func (s *planState) firstTable() *table {
+	for i := range s.st.Tables {
+		if t := s.p.lookup(&s.st.Tables[i]); t != nil {
+			return t
+		}
+	}
+	return s.p.scanTable(s.st)
+}
+
+// shardedPlan routes a statement on sharded tables.
+func (s *planState) shardedPlan() *Plan {
+	s.link()
+	comps := s.components()
+	var rows *insertRows
+	if s.st.Insert != nil && s.target >= 0 && s.insts[s.target].sharded() {
+		if rows = s.insertRoute(comps); rows == nil {
+			return nil
+		}
+	}
+	if !s.scope(comps) {
+		return nil
+	}
+	set, drive, ok := s.route(comps)
+	if !ok {
+		return nil
+	}
+	t := s.sharded
+	if drive != nil {
+		t = s.insts[drive.root].t
+	}
+	reason := s.reason(set, drive, rows)
+	if set.count() == 0 {
+		db := t.dbs.next(0)
+		if s.other != "" {
+			db = s.p.dbIndex[s.p.defaultDB]
+		}
+		set.add(db)
+		reason = "no database can hold the key values: runs on " + s.p.dbs[db] + " for an empty result"
+	}
+	if s.other != "" {
+		if def := s.p.dbIndex[s.p.defaultDB]; set.count() != 1 || !set.has(def) {
+			s.refuse(t, "it is joined with unsharded table "+s.other+", which lives only in the default database "+s.p.defaultDB+", but the statement runs on "+s.names(set), nil)
+			return nil
+		}
+		reason += " (with unsharded " + s.other + ")"
+	}
+	if !s.checkWrite(t, set) {
+		return nil
+	}
+	if set.count() == 1 {
+		pl := s.p.single(s.st, s.args, s.p.dbs[set.next(0)])
+		pl.Route, pl.Table, pl.Reason = RouteSingle, t.label(), reason
+		return pl
+	}
+	return s.fanOut(t, set, drive, rows, reason)
+}
+
+// reason describes how the route was decided.
+func (s *planState) reason(set dbSet, drive *component, rows *insertRows) string {
+	switch {
+	case rows != nil && set.count() == 1:
+		return rows.t.insertReason[set.next(0)]
+	case rows != nil:
+		return "INSERT rows by " + rows.t.label() + "." + rows.t.key + " -> " + s.names(set)
+	case drive == nil && s.top < 0:
+		return "key conditions of every arm of the set operation -> " + s.names(set)
+	case drive == nil:
+		return "key conditions of a subquery, derived table or CTE -> " + s.names(set)
+	case !drive.scoped:
+		t := s.insts[drive.root].t
+		return "no key condition on " + t.label() + "." + t.key + ": every database of " + t.resolverName
+	case len(drive.cons) == 1:
+		return s.cons[drive.cons[0]].c.Text + " -> " + s.names(set)
+	}
+	var b strings.Builder
+	for i, k := range drive.cons {
+		if i > 0 {
+			b.WriteString(" AND ")
+		}
+		b.WriteString(s.cons[k].c.Text)
+	}
+	return b.String() + " -> " + s.names(set)
+}

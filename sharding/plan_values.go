@@ -1,0 +1,185 @@
+package sharding
+
+import (
+	"database/sql/driver"
+	"errors"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/grantsql/grant/dialect"
+	"github.com/grantsql/grant/internal/analyze"
+)
+
+// valueState says what a key value is.
+type valueState uint8
+
+const (
+	valueOK      valueState = iota // a value to resolve
+	valueNull                      // NULL: matches nothing, holds no row
+	valueUnknown                   // DEFAULT, or not a literal or placeholder
+)
+
+// valuer reads key values from literals and the caller's arguments.
+type valuer struct {
+	p    *Planner
+	args []driver.NamedValue
+}
+
+// keyValue returns the Go value of a literal or placeholder expression.
+func (s *valuer) keyValue(e *analyze.Expr) (any, valueState, error) {
+	v := e.Value
+	if v == nil {
+		return nil, valueUnknown, nil
+	}
+	switch v.Kind {
+	case analyze.ValueNull:
+		return nil, valueNull, nil
+	case analyze.ValueDefault:
+		return nil, valueUnknown, nil
+	case analyze.ValueString:
+		if integerCast(v.Cast) {
+			if n, err := strconv.ParseInt(strings.TrimSpace(v.Text), 10, 64); err == nil {
+				return n, valueOK, nil // '06'::bigint is 6
+			}
+		}
+		return v.Text, valueOK, nil
+	case analyze.ValueBool:
+		return v.Text == "true", valueOK, nil
+	case analyze.ValueNumber:
+		return s.number(v.Text)
+	case analyze.ValuePlaceholder:
+		a, ok := argFor(s.args, v)
+		if !ok {
+			return nil, valueUnknown, errors.New("no argument for placeholder " + placeholderLabel(v))
+		}
+		if a == nil {
+			return nil, valueNull, nil
+		}
+		return a, valueOK, nil
+	}
+	return nil, valueUnknown, nil
+}
+
+// number converts a numeric literal as the database reads it: decimal
+// digits are an integer (never octal), a fraction or exponent a float, and
+// 0x.. an integer on PostgreSQL and SQLite (on MySQL it is a byte string,
+// which no resolver takes as a number).
+func (s *valuer) number(text string) (any, valueState, error) {
+	digits := strings.TrimLeft(text, "+-")
+	neg := strings.HasPrefix(text, "-")
+	if len(digits) > 2 && digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X') {
+		if s.p.d == dialect.MySQL {
+			return nil, valueUnknown, errors.New("a MySQL hexadecimal literal is a byte string, not a key")
+		}
+		u, err := strconv.ParseUint(digits[2:], 16, 64)
+		if err != nil || (neg && u > math.MaxInt64) {
+			return nil, valueUnknown, errors.New("hexadecimal literal " + text + " out of range")
+		}
+		if neg {
+			return -int64(u), valueOK, nil
+		}
+		return u, valueOK, nil
+	}
+	if n, err := strconv.ParseInt(text, 10, 64); err == nil {
+		return n, valueOK, nil
+	}
+	if u, err := strconv.ParseUint(digits, 10, 64); err == nil && !neg {
+		return u, valueOK, nil
+	}
+	if f, err := strconv.ParseFloat(text, 64); err == nil {
+		return f, valueOK, nil
+	}
+	return nil, valueUnknown, errors.New("numeric literal " + text + " is not understood")
+}
+
+// argFor returns the argument a placeholder stands for: by name for a named
+// placeholder, else by ordinal.
+func argFor(args []driver.NamedValue, v *analyze.Value) (any, bool) {
+	if v.Name != "" {
+		for i := range args {
+			if args[i].Name == v.Name {
+				return args[i].Value, true
+			}
+		}
+	}
+	if o := v.Ordinal; o > 0 {
+		if o <= len(args) && args[o-1].Ordinal == o {
+			return args[o-1].Value, true
+		}
+		for i := range args {
+			if args[i].Ordinal == o && args[i].Name == "" {
+				return args[i].Value, true
+			}
+		}
+	}
+	return nil, false
+}
+
+func placeholderLabel(v *analyze.Value) string {
+	if v.Name != "" {
+		return ":" + v.Name
+	}
+	return "#" + strconv.Itoa(v.Ordinal)
+}
+
+// resolveValue resolves one key value of t to a database index: -1 with no
+// error when no database can hold it (NULL, outside every range).
+func (s *valuer) resolveValue(t *table, v any) (int, error) {
+	db, err := t.resolver.Resolve(KeyOf(v))
+	if err != nil {
+		if errors.Is(err, ErrNullKey) || errors.Is(err, ErrNoShard) {
+			return -1, nil
+		}
+		return -1, err
+	}
+	i, ok := s.p.dbIndex[db]
+	if !ok {
+		return -1, errors.New("resolver returned unknown database " + strconv.Quote(db))
+	}
+	return i, nil
+}
+
+// exprKey resolves a key expression of t: the database index, or -1 when
+// no database can hold it; state says whether the expression was a value.
+func (s *valuer) exprKey(t *table, e *analyze.Expr) (int, valueState, error) {
+	v, state, err := s.keyValue(e)
+	if err != nil || state != valueOK {
+		return -1, state, err
+	}
+	i, err := s.resolveValue(t, v)
+	return i, valueOK, err
+}
+
+// intArg reads a LIMIT or OFFSET expression: an integer literal or a
+// placeholder whose argument is an integer.
+func (s *valuer) intArg(e *analyze.Expr) (int64, bool) {
+	if e == nil || e.Value == nil {
+		return 0, false
+	}
+	v, state, err := s.keyValue(e)
+	if err != nil || state != valueOK {
+		return 0, false
+	}
+	if _, isBool := v.(bool); isBool {
+		return 0, false
+	}
+	k, err := keyScalarOf(v)
+	if err != nil {
+		return 0, false
+	}
+	n, ok := k.asInt()
+	if !ok || n.neg || n.mag > math.MaxInt64 {
+		return 0, false
+	}
+	return int64(n.mag), true
+}
+
+// integerCast reports whether a PostgreSQL cast names an integer type.
+func integerCast(t string) bool {
+	switch strings.ToLower(t) {
+	case "int", "integer", "bigint", "smallint", "int2", "int4", "int8":
+		return true
+	}
+	return false
+}
