@@ -58,10 +58,6 @@ type failValuer struct{}
 
 func (failValuer) Value() (driver.Value, error) { return nil, errors.New("boom") }
 
-type loopValuer struct{}
-
-func (loopValuer) Value() (driver.Value, error) { return "x", nil }
-
 func ptr[T any](v T) *T { return &v }
 
 type quoteCase struct {

@@ -14,10 +14,10 @@ func (p *parser) where() *Where {
 // parentheses, brackets and CASE .. END). BETWEEN's AND is reported with
 // between set.
 type topIter struct {
-	p                     *parser
-	i, b                  int
-	depth, cases          int
-	pending, between, pre bool
+	p                *parser
+	i, b             int
+	depth, cases     int
+	pending, between bool
 }
 
 func (p *parser) top(a, b int) topIter { return topIter{p: p, i: a - 1, b: b} }
