@@ -134,22 +134,14 @@ func (n intKey) fnv(h uint64) uint64 {
 }
 
 // hashResolver is the "hash" type: databases[Hash(key) % len(databases)].
-type hashResolver struct {
-	name     string
-	dbs      []string
-	distinct []string
-}
+type hashResolver struct{ slots }
 
 func newHashResolver(name string, spec Spec) (Resolver, error) {
-	p := resolverPath(name)
-	if err := spec.onlyFields(p, "databases"); err != nil {
+	s, err := newSlots(name, spec)
+	if err != nil {
 		return nil, err
 	}
-	if len(spec.Databases) == 0 {
-		return nil, resolverConfigErrorf(p+".databases", "required: list at least one database")
-	}
-	dbs := append([]string(nil), spec.Databases...)
-	return &hashResolver{name: name, dbs: dbs, distinct: dedupeDatabases(dbs)}, nil
+	return &hashResolver{s}, nil
 }
 
 // Resolve places any valid key, single or composite, by its hash.
@@ -160,6 +152,3 @@ func (r *hashResolver) Resolve(key Key) (string, error) {
 	}
 	return r.dbs[h%uint64(len(r.dbs))], nil
 }
-
-// Databases returns the configured databases, each once, in list order.
-func (r *hashResolver) Databases() []string { return append([]string(nil), r.distinct...) }

@@ -2,24 +2,40 @@ package sharding
 
 import "fmt"
 
-// moduloResolver is the "modulo" type: databases[key mod len(databases)] for a
-// non-negative integer key, the MOD algorithm of ShardingSphere.
-type moduloResolver struct {
+// slots is what the modulo and hash types share: a list of databases (a
+// database may fill several slots) that a number indexes.
+type slots struct {
 	name     string
 	dbs      []string
 	distinct []string
 }
 
-func newModuloResolver(name string, spec Spec) (Resolver, error) {
+// newSlots reads a spec that has only databases.
+func newSlots(name string, spec Spec) (slots, error) {
 	p := resolverPath(name)
 	if err := spec.onlyFields(p, "databases"); err != nil {
-		return nil, err
+		return slots{}, err
 	}
 	if len(spec.Databases) == 0 {
-		return nil, resolverConfigErrorf(p+".databases", "required: list at least one database")
+		return slots{}, resolverConfigErrorf(p+".databases", "required: list at least one database")
 	}
 	dbs := append([]string(nil), spec.Databases...)
-	return &moduloResolver{name: name, dbs: dbs, distinct: dedupeDatabases(dbs)}, nil
+	return slots{name: name, dbs: dbs, distinct: dedupeDatabases(dbs)}, nil
+}
+
+// Databases returns each database once, in list order.
+func (s *slots) Databases() []string { return append([]string(nil), s.distinct...) }
+
+// moduloResolver is the "modulo" type: databases[key mod len(databases)] for a
+// non-negative integer key, the MOD algorithm of ShardingSphere.
+type moduloResolver struct{ slots }
+
+func newModuloResolver(name string, spec Spec) (Resolver, error) {
+	s, err := newSlots(name, spec)
+	if err != nil {
+		return nil, err
+	}
+	return &moduloResolver{s}, nil
 }
 
 // Resolve takes one non-negative integer: any Go integer type, an integral
@@ -54,6 +70,3 @@ func (r *moduloResolver) notInteger(v any, s *keyScalar) string {
 	}
 	return fmt.Sprintf("modulo needs an integer, not a %T", v)
 }
-
-// Databases returns the configured databases, each once, in list order.
-func (r *moduloResolver) Databases() []string { return append([]string(nil), r.distinct...) }
