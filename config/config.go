@@ -11,6 +11,7 @@ import (
 
 	"github.com/grantsql/grant/dialect"
 	"github.com/grantsql/grant/routing/routecfg"
+	"github.com/grantsql/grant/sharding"
 )
 
 // Cluster is one Grant cluster: a dialect shared by every node and the named
@@ -32,6 +33,10 @@ type Cluster struct {
 	Retry Retry `yaml:"retry,omitempty" json:"retry,omitempty"`
 	// Routing configures read/write routing between primaries and replicas.
 	Routing routecfg.Config `yaml:"routing,omitempty" json:"routing,omitempty"`
+	// Sharding spreads tables over the databases: sharded tables with their
+	// key and resolver, binding groups and broadcast tables. Every other
+	// table lives in DefaultDatabase. Nil means no sharding.
+	Sharding *sharding.Config `yaml:"sharding,omitempty" json:"sharding,omitempty"`
 }
 
 // Database is one logical database: one primary and any number of replicas,
@@ -98,6 +103,7 @@ func (c *Cluster) DatabaseNames() []string {
 func (c *Cluster) Clone() *Cluster {
 	out := *c
 	out.Routing = c.Routing.Clone()
+	out.Sharding = c.Sharding.Clone()
 	out.Databases = make(map[string]*Database, len(c.Databases))
 	for name, db := range c.Databases {
 		if db == nil {

@@ -1,9 +1,11 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/grantsql/grant/internal/dsn"
+	"github.com/grantsql/grant/sharding"
 )
 
 // Validate checks c and returns a normalized copy: environment references in
@@ -66,6 +68,7 @@ func (c *Cluster) validate(lookup func(string) (string, bool)) (*Cluster, error)
 	for _, p := range out.Routing.Validate("routing", out.replicaNames()) {
 		errs.wrap(p.Path, p.Err)
 	}
+	out.validateSharding(&errs)
 	if err := errs.err(); err != nil {
 		return nil, err
 	}
@@ -156,4 +159,27 @@ func (c *Cluster) replicaNames() []string {
 		}
 	}
 	return names
+}
+
+// validateSharding checks the sharding section against the databases. A
+// missing default database is reported once, by the databases check.
+func (c *Cluster) validateSharding(errs *collector) {
+	if c.Sharding == nil || len(c.Databases) == 0 {
+		return
+	}
+	reported := false
+	for _, e := range errs.errs {
+		reported = reported || e.Path == "default_database"
+	}
+	for _, err := range c.Sharding.Validate("sharding", c.DatabaseNames(), c.DefaultDatabase) {
+		var ce *sharding.ConfigError
+		if !errors.As(err, &ce) {
+			errs.wrap("sharding", err)
+			continue
+		}
+		if ce.Path == "default_database" && reported {
+			continue
+		}
+		errs.wrap(ce.Path, errors.New(ce.Message))
+	}
 }
