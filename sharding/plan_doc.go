@@ -76,9 +76,11 @@ import (
 //     lives on one shard, so HAVING, DISTINCT aggregates and aggregate
 //     expressions run on the shards as written;
 //   - DISTINCT runs on the shards and again in the merge;
-//   - with SELECT * the number of columns is unknown, so no hidden column can
-//     be appended behind it: ORDER BY (except by position or by a column
-//     fixed in the WHERE), GROUP BY and aggregates are refused with *.
+//   - with SELECT * the number of columns is known only when the shards
+//     answer: hidden ORDER BY columns go behind the * with an alias
+//     (grant_hidden_1, ...) and the merge counts them from the end
+//     (merge.Spec.Hidden), so GORM's First, Find with Order and pagination
+//     work; GROUP BY and aggregates are refused with *.
 //
 // # Placeholders
 //

@@ -44,10 +44,7 @@ import (
 //     shard); DISTINCT ON; SELECT .. INTO; FETCH .. WITH TIES; ORDER BY a
 //     COLLATE clause; LIMIT or OFFSET given by a placeholder whose argument
 //     is not an integer;
-//   - SELECT * (or t.*) across shards that needs a hidden column: an ORDER BY
-//     expression or GROUP BY without a position (the merge takes column
-//     indexes, unknown behind *), except when every ORDER BY column is fixed
-//     by an equality in the WHERE clause (GORM's First by primary key);
+//   - SELECT * (or t.*) across shards with GROUP BY or aggregates;
 //   - writes of a broadcast table that read a sharded or unsharded table;
 //   - a key value of a type the resolver does not take (a bool, a string for
 //     modulo, ...);

@@ -155,6 +155,8 @@ var differentialReads = []struct {
 }{
 	{`SELECT id, total FROM orders WHERE status = ? ORDER BY total DESC, id LIMIT 10 OFFSET 5`, args("paid"), true},
 	{`SELECT id FROM orders ORDER BY created_at, id LIMIT 7`, nil, true},
+	{`SELECT * FROM orders ORDER BY total DESC, id LIMIT 9 OFFSET 2`, nil, true},
+	{`SELECT o.* FROM orders o WHERE o.status = ? ORDER BY o.created_at, o.id`, args("paid"), true},
 	{`SELECT id, customer_id FROM orders WHERE customer_id IN (?, ?, ?, ?, ?) ORDER BY id`, args(1, 2, 5, 6, 13), true},
 	{`SELECT count(*), sum(total), min(total), max(total), avg(total) FROM orders`, nil, true},
 	{`SELECT status, count(*), avg(total) FROM orders GROUP BY status`, nil, false},

@@ -27,9 +27,6 @@ func (w *selectRewrite) orderBy(t *table, grouping bool) bool {
 		case idx >= 0:
 		case !grouping && w.constantEq(o.Expr.Column):
 			continue // fixed by key = value: every row has the same value
-		case w.star:
-			w.refuse(t, "ORDER BY "+o.Expr.Text+" with SELECT * across shards: the merge needs the column's index, unknown behind *; list the columns, or order by position")
-			return false
 		case grouping:
 			if idx = w.groupOrderKey(t, o); idx < 0 {
 				return false
@@ -153,6 +150,14 @@ func (w *selectRewrite) match(e *analyze.Expr, position int, alias string) int {
 			return position - 1
 		}
 		return -1
+	}
+	// Behind a * the indexes of the items are unknown: only those before
+	// the first * can be matched.
+	for i := range items {
+		if k := items[i].Kind; k == analyze.ItemStar || k == analyze.ItemQualifiedStar {
+			items = items[:i]
+			break
+		}
 	}
 	for i := range items {
 		if alias != "" && w.s.p.nameEq(items[i].Alias, alias) {

@@ -60,11 +60,20 @@ func (s *planState) rewriteSelect(drive *component) ([]edit, *merge.Spec, bool) 
 	}
 	if len(w.hidden) > 0 {
 		var ps []piece
-		for _, h := range w.hidden {
+		for j, h := range w.hidden {
 			ps = append(append(ps, lit(", ")), h...)
+			if w.star {
+				// A * may hold a column of the same name: an alias keeps
+				// ORDER BY name unambiguous.
+				ps = append(ps, lit(" AS grant_hidden_"+strconv.Itoa(j+1)))
+			}
 		}
 		w.edits = append(w.edits, insertAt(q.Items[len(q.Items)-1].Span.End, ps...))
-		w.spec.Visible = len(q.Items)
+		if w.star {
+			w.starHidden()
+		} else {
+			w.spec.Visible = len(q.Items)
+		}
 	} else if !w.star {
 		w.spec.Visible = len(q.Items)
 	}
@@ -76,10 +85,26 @@ func (w *selectRewrite) refuse(t *table, why string) ([]edit, *merge.Spec, bool)
 	return nil, nil, false
 }
 
-// hide appends a hidden column and returns its index.
+// hide appends a hidden column and returns its index. Behind a * the index
+// is not known yet: the j-th hidden column is then -(j+1) until starHidden.
 func (w *selectRewrite) hide(ps ...piece) int {
 	w.hidden = append(w.hidden, ps)
+	if w.star {
+		return -len(w.hidden)
+	}
 	return len(w.q.Items) + len(w.hidden) - 1
+}
+
+// starHidden counts the hidden columns behind a * from the end of the
+// shard rows, whose width only the shards know (merge.Spec.Hidden).
+func (w *selectRewrite) starHidden() {
+	n := len(w.hidden)
+	w.spec.Hidden = n
+	for i := range w.spec.OrderBy {
+		if c := w.spec.OrderBy[i].Column; c < 0 {
+			w.spec.OrderBy[i].Column = -c - 1 - n
+		}
+	}
 }
 
 // groupsLocal reports whether the GROUP BY holds the shard key: every group

@@ -112,6 +112,18 @@ func checkColumns(shards []*shard, columns [][]string) error {
 // pipeline: source (concat or ordered merge), grouping, DISTINCT, LIMIT.
 func (r *rows) build(s *Spec, names []string, ordered bool, shared chan *batch) error {
 	width := len(names)
+	if s.Hidden > 0 {
+		if s.Hidden >= width {
+			return fmt.Errorf("merge: the shards return %d columns, not more than the %d hidden ones", width, s.Hidden)
+		}
+		s.Visible = width - s.Hidden
+		s.OrderBy = slices.Clone(s.OrderBy)
+		for i := range s.OrderBy {
+			if s.OrderBy[i].Column < 0 {
+				s.OrderBy[i].Column += width
+			}
+		}
+	}
 	if err := checkIndexes(s, width); err != nil {
 		return err
 	}

@@ -30,6 +30,13 @@ type Spec struct {
 	// select list, and the SUM and COUNT parts of AVG. Zero means all columns.
 	Visible int `json:"visible,omitempty"`
 
+	// Hidden is the number of trailing hidden columns when the width of the
+	// select list is not known before the shards answer (SELECT * followed
+	// by hidden ORDER BY columns): the visible columns are then all but the
+	// last Hidden, and an OrderBy column may be given from the end, -1 being
+	// the last. Visible must be zero when Hidden is set.
+	Hidden int `json:"hidden,omitempty"`
+
 	// OrderBy is the order of the result. Every shard query must carry the
 	// same ORDER BY, so the shard streams are merged with a k-way merge.
 	// After a grouping held in memory, the groups are sorted by it instead.
@@ -157,12 +164,15 @@ func (s *Spec) Validate() error {
 	if !s.Dialect.Valid() {
 		return fmt.Errorf("merge: spec has no valid dialect (%v)", s.Dialect)
 	}
-	if s.Visible < 0 || s.Offset < 0 || (s.Limit != nil && *s.Limit < 0) {
-		return fmt.Errorf("merge: negative visible, offset or limit in spec")
+	if s.Visible < 0 || s.Hidden < 0 || s.Offset < 0 || (s.Limit != nil && *s.Limit < 0) {
+		return fmt.Errorf("merge: negative visible, hidden, offset or limit in spec")
+	}
+	if s.Visible > 0 && s.Hidden > 0 {
+		return fmt.Errorf("merge: spec sets both visible and hidden")
 	}
 	for _, k := range s.OrderBy {
-		if k.Column < 0 {
-			return fmt.Errorf("merge: negative ORDER BY column %d", k.Column)
+		if k.Column < -s.Hidden {
+			return fmt.Errorf("merge: ORDER BY column %d is before the %d hidden columns counted from the end", k.Column, s.Hidden)
 		}
 		if k.Nulls != NullsDefault && k.Nulls != NullsFirst && k.Nulls != NullsLast {
 			return fmt.Errorf("merge: unknown NULLS placement %q", k.Nulls)
