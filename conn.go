@@ -61,11 +61,20 @@ func (vc *Conn) PrepareContext(_ context.Context, query string) (driver.Stmt, er
 
 // QueryContext routes and runs a query.
 func (vc *Conn) QueryContext(ctx context.Context, q string, args []driver.NamedValue) (driver.Rows, error) {
-	s, err := vc.plan(ctx, q)
+	s, pl, err := vc.plan(ctx, q, args)
 	if err != nil {
 		return nil, err
 	}
-	if pc, held, err := vc.held(ctx, &s); held {
+	if pl != nil {
+		return vc.queryShards(ctx, s.st, pl)
+	}
+	return vc.query(ctx, &s, q, args)
+}
+
+// query runs a query routed by s, on the connection the session holds or
+// on a pooled one (retried as configured).
+func (vc *Conn) query(ctx context.Context, s *step, q string, args []driver.NamedValue) (driver.Rows, error) {
+	if pc, held, err := vc.held(ctx, s); held {
 		if err != nil {
 			return nil, err
 		}
@@ -79,6 +88,13 @@ func (vc *Conn) QueryContext(ctx context.Context, q string, args []driver.NamedV
 		}
 		return r.start(base, st, pc.Node), nil
 	}
+	return vc.c.queryPooled(ctx, s, q, args)
+}
+
+// queryPooled runs a query on a connection taken from the pool of the node
+// s routes to, retrying as configured. It touches no session state, so
+// fan-out reads call it from several goroutines.
+func (c *Connector) queryPooled(ctx context.Context, s *step, q string, args []driver.NamedValue) (driver.Rows, error) {
 	for attempt := 1; ; attempt++ {
 		r := getRows()
 		n := s.rt.Node
@@ -89,7 +105,7 @@ func (vc *Conn) QueryContext(ctx context.Context, q string, args []driver.NamedV
 			base, st, err = query(ctx, r.pc.Driver(), q, args)
 			if err == nil {
 				if s.writes() {
-					r.record(vc.c, ctx, s.in, r.pc.Driver())
+					r.record(c, ctx, s.in, r.pc.Driver())
 				}
 				return r.start(base, st, n), nil
 			}
@@ -97,7 +113,7 @@ func (vc *Conn) QueryContext(ctx context.Context, q string, args []driver.NamedV
 			err = n.Wrap(err)
 		}
 		putRows(r)
-		if !vc.retry(ctx, &s, err, attempt) {
+		if !c.retry(ctx, s, err, attempt) {
 			return nil, err
 		}
 	}
@@ -105,9 +121,17 @@ func (vc *Conn) QueryContext(ctx context.Context, q string, args []driver.NamedV
 
 // ExecContext routes and runs a statement that returns no rows.
 func (vc *Conn) ExecContext(ctx context.Context, q string, args []driver.NamedValue) (driver.Result, error) {
-	s, err := vc.plan(ctx, q)
+	if vc.tx != nil && vc.c.shards != nil {
+		if st := vc.c.cache.Analyze(vc.c.cfg.Dialect, q); savepointKind(st) {
+			return vc.tx.savepoint(ctx, st, q, args)
+		}
+	}
+	s, pl, err := vc.plan(ctx, q, args)
 	if err != nil {
 		return nil, err
+	}
+	if pl != nil {
+		return vc.execShards(ctx, s.st, pl)
 	}
 	if pc, held, err := vc.held(ctx, &s); held {
 		if err != nil {
@@ -138,7 +162,7 @@ func (vc *Conn) ExecContext(ctx context.Context, q string, args []driver.NamedVa
 			}
 			err = n.Wrap(err)
 		}
-		if !vc.retry(ctx, &s, err, attempt) {
+		if !vc.c.retry(ctx, &s, err, attempt) {
 			return nil, err
 		}
 	}
@@ -149,12 +173,12 @@ func (vc *Conn) ExecContext(ctx context.Context, q string, args []driver.NamedVa
 // statement when the driver guarantees it was not sent, and reads
 // otherwise. A read whose replica failed counts against the replica's
 // health and is retried on the primary.
-func (vc *Conn) retry(ctx context.Context, s *step, err error, attempt int) bool {
-	r := vc.c.cfg.Retry
+func (c *Connector) retry(ctx context.Context, s *step, err error, attempt int) bool {
+	r := c.cfg.Retry
 	connErr := registry.IsConnError(err)
 	n := s.rt.Node
 	if connErr && n.Role == registry.Replica {
-		vc.c.reg.ReportFailure(n, err)
+		c.reg.ReportFailure(n, err)
 		s.rt.Node = s.in.DB.Primary
 	}
 	if attempt >= r.Attempts || ctx.Err() != nil {
@@ -183,29 +207,23 @@ func (vc *Conn) Begin() (driver.Tx, error) {
 // BeginTx starts a transaction where routing puts it (the primary; a
 // replica for a READ ONLY transaction when read_only_transactions is
 // replica; the pinned connection of a pinned session), passing the
-// isolation level and read-only flag to the real driver.
+// isolation level and read-only flag to the real driver. Without sharding
+// it begins at once on the target database; with sharding each database
+// begins at the transaction's first statement there.
 func (vc *Conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
 	if vc.tx != nil {
 		return nil, errors.New("grant: a transaction is already open on this connection")
 	}
 	o := routing.FromContext(ctx)
-	db, err := vc.c.database(o)
-	if err != nil {
-		return nil, err
-	}
-	in := routing.Input{DB: db, Overrides: o, Session: vc.sess, Pinned: vc.pinnedNode(db)}
-	rt, err := vc.c.router.DecideBegin(in, opts)
-	if err != nil {
-		return nil, err
-	}
-	var pinned *registry.Conn
-	if p := vc.pinOf(db.Name); p != nil {
-		pinned = &p.Conn
-		p.state = true // a transaction's effects may linger (SET inside it)
-	}
-	tx, err := beginTx(ctx, vc, rt.Node, pinned, in, opts)
-	if err != nil {
-		return nil, err
+	tx := newTx(ctx, vc, o, opts)
+	if vc.c.shards == nil {
+		db, err := vc.c.database(o)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := tx.enlist(ctx, db); err != nil {
+			return nil, err
+		}
 	}
 	vc.tx = tx
 	return tx, nil
@@ -257,7 +275,8 @@ func (vc *Conn) Close() error {
 
 // Raw calls fn with the real driver connection (for example pgx's
 // *stdlib.Conn, whose Conn().CopyFrom Grant does not otherwise expose) of
-// the primary of the target database, or of the open transaction. The
+// the primary of the target database, or of the open transaction's
+// participant there. The
 // connection must not be used after fn returns.
 //
 //	conn.Raw(func(dc any) error {
@@ -267,12 +286,16 @@ func (vc *Conn) Close() error {
 //		})
 //	})
 func (vc *Conn) Raw(ctx context.Context, fn func(driverConn any) error) error {
-	if vc.tx != nil {
-		return fn(interceptors.Unwrap(vc.tx.pc.Driver()))
-	}
 	db, err := vc.c.database(routing.FromContext(ctx))
 	if err != nil {
 		return err
+	}
+	if vc.tx != nil {
+		p, err := vc.tx.enlist(ctx, db)
+		if err != nil {
+			return err
+		}
+		return fn(interceptors.Unwrap(p.pc.Driver()))
 	}
 	if p := vc.pinOf(db.Name); p != nil {
 		return fn(interceptors.Unwrap(p.Driver()))

@@ -8,6 +8,7 @@ import (
 	"github.com/grantsql/grant/internal/analyze"
 	"github.com/grantsql/grant/registry"
 	"github.com/grantsql/grant/routing"
+	"github.com/grantsql/grant/sharding"
 )
 
 // Connector opens virtual connections on one cluster. It owns the cluster's
@@ -17,6 +18,7 @@ type Connector struct {
 	reg    *registry.Registry
 	router *routing.Router
 	cache  *analyze.Cache
+	shards *sharding.Planner // nil without a sharding section
 	driver driver.Driver
 	opts   options
 }
@@ -40,6 +42,13 @@ func newConnector(cfg *Config, d driver.Driver, opts []Option) (*Connector, erro
 	c := &Connector{cfg: cfg, driver: d}
 	for _, o := range opts {
 		o(&c.opts)
+	}
+	if !cfg.Sharding.Empty() {
+		p, err := sharding.NewPlanner(*cfg.Sharding, cfg.Dialect, cfg.DefaultDatabase, cfg.DatabaseNames())
+		if err != nil {
+			return nil, err
+		}
+		c.shards = p
 	}
 	reg, err := registry.Open(cfg, c.opts.reg)
 	if err != nil {

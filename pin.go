@@ -40,9 +40,9 @@ func sticky(st *analyze.Statement) bool {
 func (vc *Conn) held(ctx context.Context, s *step) (*registry.Conn, bool, error) {
 	if vc.tx != nil {
 		if s.writes() {
-			vc.tx.wrote = true
+			vc.tx.wrote(s.tp)
 		}
-		return vc.tx.pc, true, nil
+		return s.tp.pc, true, nil
 	}
 	if s.in.Pinned != nil {
 		p := vc.pinOf(s.in.DB.Name)

@@ -4,23 +4,43 @@ import (
 	"context"
 	"database/sql/driver"
 	"errors"
+	"fmt"
 
 	"github.com/grantsql/grant/registry"
 	"github.com/grantsql/grant/routing"
 )
 
-// Tx is a transaction on one virtual connection. Its statements run on one
-// physical connection of the node it began on: one it takes from the pool
-// and holds until Commit or Rollback, or the session's pinned connection.
+// Tx is a transaction on one virtual connection. It has one participant per
+// database it touches: a real transaction on one physical connection of the
+// node routing chose (one taken from the pool and held until Commit or
+// Rollback, or the session's pinned connection). Without sharding the
+// participant of the target database begins at BeginTx; with sharding each
+// database's participant begins at the transaction's first statement there.
+//
+// A transaction writes to one database only: a statement that would write
+// to a second one is refused before it runs (ErrCrossShardWrite), so a
+// commit never leaves one database committed and another not.
 type Tx struct {
-	vc    *Conn
+	vc     *Conn
+	ctx    context.Context
+	opts   driver.TxOptions
+	o      *routing.Overrides
+	parts  []*part
+	first  part
+	buf    [1]*part
+	writer *part // the participant the transaction writes to, or nil
+	saves  []savepoint
+	done   bool
+}
+
+// part is one database's share of a transaction.
+type part struct {
+	db    *registry.Database
 	pc    *registry.Conn // &own, or the session's pinned connection
 	own   registry.Conn
 	tx    driver.Tx
-	ctx   context.Context
 	in    routing.Input // what routing knew at begin, for read-your-writes
-	wrote bool          // a statement of the transaction may have written
-	done  bool
+	wrote bool          // a statement may have written here
 }
 
 var _ driver.Tx = (*Tx)(nil)
@@ -28,69 +48,177 @@ var _ driver.Tx = (*Tx)(nil)
 // errTxDone mirrors database/sql's sql.ErrTxDone for the driver side.
 var errTxDone = errors.New("grant: transaction has already been committed or rolled back")
 
-func beginTx(ctx context.Context, vc *Conn, n *registry.Node, pinned *registry.Conn, in routing.Input, opts driver.TxOptions) (*Tx, error) {
-	t := &Tx{vc: vc, ctx: ctx, in: in}
-	if pinned != nil && pinned.Node == n {
-		t.pc = pinned
-	} else {
-		t.pc = &t.own
-		if err := n.Acquire(ctx, t.pc); err != nil {
-			return nil, err
-		}
-	}
-	dc := t.pc.Driver()
-	var tx driver.Tx
-	var err error
-	if b, ok := dc.(driver.ConnBeginTx); ok {
-		tx, err = b.BeginTx(ctx, opts)
-	} else if opts.Isolation != 0 || opts.ReadOnly {
-		err = errors.New("the driver does not support isolation levels or read-only transactions")
-	} else {
-		tx, err = dc.Begin() //nolint:staticcheck // legacy fallback
-	}
-	if err != nil {
-		t.release(err)
-		return nil, n.Wrap(err)
-	}
-	t.tx = tx
-	return t, nil
+func newTx(ctx context.Context, vc *Conn, o *routing.Overrides, opts driver.TxOptions) *Tx {
+	t := &Tx{vc: vc, ctx: ctx, opts: opts, o: o}
+	t.parts = t.buf[:0]
+	return t
 }
 
-// Commit commits the transaction and returns its connection to the pool.
-// A committed write counts for read-your-writes.
+// part returns the participant of db, or nil.
+func (t *Tx) part(db *registry.Database) *part {
+	for _, p := range t.parts {
+		if p.db == db {
+			return p
+		}
+	}
+	return nil
+}
+
+// enlist returns the participant of db, beginning it where routing puts a
+// transaction of db when it has none yet.
+func (t *Tx) enlist(ctx context.Context, db *registry.Database) (*part, error) {
+	if p := t.part(db); p != nil {
+		return p, nil
+	}
+	vc := t.vc
+	in := routing.Input{DB: db, Overrides: t.o, Session: vc.sess, Pinned: vc.pinnedNode(db)}
+	rt, err := vc.c.router.DecideBegin(in, t.opts)
+	if err != nil {
+		return nil, err
+	}
+	p := &t.first
+	if len(t.parts) > 0 {
+		p = new(part)
+	}
+	*p = part{db: db, in: in}
+	var pinned *registry.Conn
+	if pp := vc.pinOf(db.Name); pp != nil {
+		pinned = &pp.Conn
+		pp.state = true // a transaction's effects may linger (SET inside it)
+	}
+	if err := p.begin(ctx, rt.Node, pinned, t.opts); err != nil {
+		return nil, err
+	}
+	if err := t.replaySavepoints(ctx, p); err != nil {
+		p.tx.Rollback()
+		p.release(err)
+		return nil, err
+	}
+	t.parts = append(t.parts, p)
+	return p, nil
+}
+
+func (p *part) begin(ctx context.Context, n *registry.Node, pinned *registry.Conn, opts driver.TxOptions) error {
+	if pinned != nil && pinned.Node == n {
+		p.pc = pinned
+	} else {
+		p.pc = &p.own
+		if err := n.Acquire(ctx, p.pc); err != nil {
+			return err
+		}
+	}
+	tx, err := beginOn(ctx, p.pc.Driver(), opts)
+	if err != nil {
+		p.release(err)
+		return n.Wrap(err)
+	}
+	p.tx = tx
+	return nil
+}
+
+// beginOn begins a transaction on a driver connection with opts.
+func beginOn(ctx context.Context, dc driver.Conn, opts driver.TxOptions) (driver.Tx, error) {
+	if b, ok := dc.(driver.ConnBeginTx); ok {
+		return b.BeginTx(ctx, opts)
+	}
+	if opts.Isolation != 0 || opts.ReadOnly {
+		return nil, errors.New("the driver does not support isolation levels or read-only transactions")
+	}
+	return dc.Begin() //nolint:staticcheck // legacy fallback
+}
+
+// checkWrite refuses a statement that would write to dbs when the
+// transaction writes, or would then write, to more than one database.
+func (t *Tx) checkWrite(statement string, dbs ...*registry.Database) error {
+	if len(dbs) == 0 || len(dbs) == 1 && (t.writer == nil || t.writer.db == dbs[0]) {
+		return nil
+	}
+	e := &CrossShardWriteError{Statement: statement}
+	if t.writer != nil {
+		e.Writing = t.writer.db.Name
+	}
+	for _, d := range dbs {
+		e.Databases = append(e.Databases, d.Name)
+	}
+	return e
+}
+
+// wrote records that a statement may have written through p.
+func (t *Tx) wrote(p *part) {
+	p.wrote = true
+	if t.writer == nil {
+		t.writer = p
+	}
+}
+
+// Commit commits every participant, the one that wrote first: if that
+// commit fails the others roll back. Committed writes count for
+// read-your-writes. The connections go back to their pools.
 func (t *Tx) Commit() error {
 	if t.done {
 		return errTxDone
 	}
-	err := t.tx.Commit()
-	if err == nil && t.wrote {
-		t.vc.c.recordWrite(context.WithoutCancel(t.ctx), t.in, t.pc.Driver())
+	t.done = true
+	var err error
+	var committed []string
+	commit := func(p *part) {
+		if err != nil {
+			p.tx.Rollback()
+			return
+		}
+		if e := p.tx.Commit(); e != nil {
+			err = p.pc.Node.Wrap(e)
+			if len(committed) > 0 {
+				err = fmt.Errorf("grant: transaction committed on %v but its commit on %s failed (it had no writes Grant could see): %w", committed, p.db.Name, err)
+			}
+			return
+		}
+		committed = append(committed, p.db.Name)
+		if p.wrote {
+			t.vc.c.recordWrite(context.WithoutCancel(t.ctx), p.in, p.pc.Driver())
+		}
 	}
-	return t.finish(err)
+	if t.writer != nil {
+		commit(t.writer)
+	}
+	for _, p := range t.parts {
+		if p != t.writer {
+			commit(p)
+		}
+	}
+	t.finish(err)
+	return err
 }
 
-// Rollback rolls the transaction back and returns its connection to the pool.
+// Rollback rolls every participant back and returns its connection.
 func (t *Tx) Rollback() error {
 	if t.done {
 		return errTxDone
 	}
-	return t.finish(t.tx.Rollback())
+	t.done = true
+	var err error
+	for _, p := range t.parts {
+		if e := p.tx.Rollback(); e != nil && err == nil {
+			err = p.pc.Node.Wrap(e)
+		}
+	}
+	t.finish(err)
+	return err
 }
 
-func (t *Tx) finish(err error) error {
-	t.done = true
-	node := t.pc.Node
-	t.release(err)
+func (t *Tx) finish(err error) {
+	for _, p := range t.parts {
+		p.release(err)
+	}
 	if t.vc.tx == t {
 		t.vc.tx = nil
 	}
-	return node.Wrap(err)
 }
 
-// release gives back a connection the transaction took; a pinned one stays
+// release gives back a connection the participant took; a pinned one stays
 // with the session.
-func (t *Tx) release(err error) {
-	if t.pc == &t.own {
-		t.own.Release(err)
+func (p *part) release(err error) {
+	if p.pc == &p.own {
+		p.own.Release(err)
 	}
 }

@@ -1,0 +1,262 @@
+package grant
+
+import (
+	"context"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/grantsql/grant/internal/analyze"
+	"github.com/grantsql/grant/internal/merge"
+	"github.com/grantsql/grant/registry"
+	"github.com/grantsql/grant/routing"
+	"github.com/grantsql/grant/sharding"
+)
+
+// ErrPartialCommit is matched (errors.Is) by the error of a write on several
+// databases, outside a transaction, whose commit succeeded on some databases
+// and failed on others. Each database runs its part in a transaction of its
+// own and every part must succeed before any commits, so this happens only
+// when a commit itself fails (a server crash or a lost connection between
+// the commits); the error names the databases on each side.
+var ErrPartialCommit = errors.New("grant: write committed on some databases only")
+
+// leg is one database's part of a statement planned on several databases.
+type leg struct {
+	q     *sharding.ShardQuery
+	s     step
+	pc    *registry.Conn // the connection it runs on, once known
+	own   registry.Conn
+	local driver.Tx // the leg's own transaction, for a write outside one
+	res   driver.Result
+	buf   *merge.Buffered
+	err   error
+}
+
+// legs decides where each database's part of pl runs. A write in a
+// transaction is refused before anything runs when it spans databases (all
+// plans here do): two-phase commit is not available.
+func (vc *Conn) legs(ctx context.Context, st *analyze.Statement, pl *sharding.Plan) ([]leg, error) {
+	if vc.tx != nil && pl.Writes {
+		e := &CrossShardWriteError{Statement: st.SQL}
+		if w := vc.tx.writer; w != nil {
+			e.Writing = w.db.Name
+		}
+		for i := range pl.Shards {
+			e.Databases = append(e.Databases, pl.Shards[i].Database)
+		}
+		return nil, e
+	}
+	o := routing.FromContext(ctx)
+	out := make([]leg, len(pl.Shards))
+	for i := range pl.Shards {
+		q := &pl.Shards[i]
+		db, err := vc.c.databaseNamed(q.Database)
+		if err != nil {
+			return nil, err
+		}
+		l := &out[i]
+		l.q = q
+		if l.s, err = vc.decide(ctx, st, db, o); err != nil {
+			return nil, err
+		}
+		switch {
+		case l.s.tp != nil:
+			l.pc = l.s.tp.pc
+		case l.s.in.Pinned != nil:
+			l.pc = &vc.pinOf(db.Name).Conn
+		}
+		if q.ArgOrdinals == nil {
+			// Drivers convert arguments in place: each leg needs its own.
+			q.Args = slices.Clone(q.Args)
+		}
+	}
+	return out, nil
+}
+
+// execShards runs a statement planned on several databases. Outside a
+// transaction a write runs on every database in a transaction of its own,
+// all in parallel, and commits only when every part succeeded; DDL, which
+// MySQL cannot roll back, runs as is.
+func (vc *Conn) execShards(ctx context.Context, st *analyze.Statement, pl *sharding.Plan) (driver.Result, error) {
+	legs, err := vc.legs(ctx, st, pl)
+	if err != nil {
+		return nil, err
+	}
+	local := pl.Writes && vc.tx == nil && st.Kind != analyze.KindDDL
+	err = vc.runLegs(ctx, legs, local, func(ctx context.Context, l *leg) error {
+		var err error
+		l.res, err = exec(ctx, l.pc.Driver(), l.q.SQL, l.q.Args)
+		return err
+	})
+	if err == nil {
+		err = vc.finishLegs(ctx, legs, local)
+	} else {
+		if pl.Writes && !local {
+			err = ranOn(err, legs)
+		}
+		vc.abortLegs(legs)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if pl.ResultFrom != "" {
+		for i := range legs {
+			if legs[i].q.Database == pl.ResultFrom {
+				return legs[i].res, nil
+			}
+		}
+	}
+	r := &shardsResult{}
+	for i := range legs {
+		n, err := legs[i].res.RowsAffected()
+		if err != nil {
+			return nil, fmt.Errorf("grant: shard %s: %w", legs[i].q.Database, err)
+		}
+		r.rows += n
+		r.dbs = append(r.dbs, legs[i].q.Database)
+	}
+	return r, nil
+}
+
+// runLegs takes each leg's connection (a pooled one from the node routing
+// chose, unless the session or transaction holds one), begins its own
+// transaction when local, and runs fn on it: in parallel outside a
+// transaction, in order inside one (its connections are the session's). It
+// returns the first error in database order, naming the database.
+func (vc *Conn) runLegs(ctx context.Context, legs []leg, local bool, fn func(context.Context, *leg) error) error {
+	run := func(l *leg) {
+		if l.pc == nil {
+			l.pc = &l.own
+			if l.err = l.s.rt.Node.Acquire(ctx, l.pc); l.err != nil {
+				l.pc = nil
+				return
+			}
+		}
+		if local {
+			if l.local, l.err = beginOn(ctx, l.pc.Driver(), driver.TxOptions{}); l.err != nil {
+				return
+			}
+		}
+		l.err = fn(ctx, l)
+	}
+	if vc.tx != nil {
+		for i := range legs {
+			if run(&legs[i]); legs[i].err != nil {
+				break
+			}
+		}
+	} else {
+		var wg sync.WaitGroup
+		for i := range legs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				run(&legs[i])
+			}()
+		}
+		wg.Wait()
+	}
+	for i := range legs {
+		if l := &legs[i]; l.err != nil {
+			return fmt.Errorf("grant: shard %s: %w", l.q.Database, l.s.rt.Node.Wrap(l.err))
+		}
+	}
+	return nil
+}
+
+// finishLegs commits the legs' own transactions in database order, records
+// the writes for read-your-writes and gives the connections back. A commit
+// that fails before any other committed rolls the rest back.
+func (vc *Conn) finishLegs(ctx context.Context, legs []leg, local bool) error {
+	var committed []string
+	var err error
+	for i := range legs {
+		l := &legs[i]
+		if local {
+			if err != nil {
+				l.local.Rollback()
+				continue
+			}
+			if e := l.local.Commit(); e != nil {
+				err = fmt.Errorf("grant: shard %s: commit: %w", l.q.Database, l.s.rt.Node.Wrap(e))
+				if len(committed) > 0 {
+					err = fmt.Errorf("%w: committed on %s, not on %s and after: %w",
+						ErrPartialCommit, strings.Join(committed, ", "), l.q.Database, err)
+				}
+				continue
+			}
+		}
+		committed = append(committed, l.q.Database)
+		if vc.tx != nil {
+			if l.s.writes() {
+				vc.tx.wrote(l.s.tp)
+			}
+		} else if l.s.writes() {
+			vc.c.recordWrite(ctx, l.s.in, l.pc.Driver())
+		}
+	}
+	vc.releaseLegs(legs, err)
+	return err
+}
+
+// ranOn adds to the error of a statement that could not be rolled back
+// (DDL) the databases where it did run.
+func ranOn(err error, legs []leg) error {
+	var ran []string
+	for i := range legs {
+		if legs[i].err == nil && legs[i].pc != nil {
+			ran = append(ran, legs[i].q.Database)
+		}
+	}
+	if len(ran) == 0 {
+		return err
+	}
+	return fmt.Errorf("%w (it did run on %s, which keep its effects)", err, strings.Join(ran, ", "))
+}
+
+// abortLegs rolls back the legs' own transactions and gives back their
+// connections after a failure. DDL that ran is reported by the caller.
+func (vc *Conn) abortLegs(legs []leg) {
+	for i := range legs {
+		if l := &legs[i]; l.local != nil {
+			if e := l.local.Rollback(); e != nil && l.err == nil {
+				l.err = e
+			}
+		}
+	}
+	vc.releaseLegs(legs, nil)
+}
+
+// releaseLegs gives back the connections the legs took from pools.
+func (vc *Conn) releaseLegs(legs []leg, err error) {
+	for i := range legs {
+		l := &legs[i]
+		if l.pc == &l.own {
+			e := l.err
+			if e == nil {
+				e = err
+			}
+			l.own.Release(e)
+		}
+	}
+}
+
+// shardsResult is the result of a write that ran on several databases, each
+// on different rows.
+type shardsResult struct {
+	rows int64
+	dbs  []string
+}
+
+// RowsAffected returns the sum over the databases.
+func (r *shardsResult) RowsAffected() (int64, error) { return r.rows, nil }
+
+// LastInsertId is not available: each database generated its own ids.
+func (r *shardsResult) LastInsertId() (int64, error) {
+	return 0, fmt.Errorf("grant: LastInsertId is not available for a statement that ran on several databases (%s)",
+		strings.Join(r.dbs, ", "))
+}

@@ -1,0 +1,83 @@
+package grant
+
+import (
+	"context"
+	"database/sql/driver"
+	"fmt"
+	"strings"
+
+	"github.com/grantsql/grant/internal/analyze"
+)
+
+// savepoint is an open savepoint of a transaction: its name and the
+// statement that set it, replayed on a database enlisted after it.
+type savepoint struct {
+	name, sql string
+}
+
+// savepointKind reports whether st sets, releases or rolls back to a
+// savepoint.
+func savepointKind(st *analyze.Statement) bool {
+	switch st.Kind {
+	case analyze.KindSavepoint, analyze.KindReleaseSavepoint, analyze.KindRollbackTo:
+		return st.Tx != nil && !st.Multi
+	}
+	return false
+}
+
+// savepoint runs SAVEPOINT, RELEASE SAVEPOINT or ROLLBACK TO SAVEPOINT on
+// every database of the transaction and keeps the list of open savepoints,
+// so that a database that joins later sets them too: ROLLBACK TO then
+// undoes, on every database, what ran since the savepoint (GORM's nested
+// transactions). With no database yet it only records the savepoint.
+func (t *Tx) savepoint(ctx context.Context, st *analyze.Statement, q string, args []driver.NamedValue) (driver.Result, error) {
+	name := st.Tx.Name
+	at := -1
+	for i := len(t.saves) - 1; i >= 0; i-- {
+		if strings.EqualFold(t.saves[i].name, name) {
+			at = i
+			break
+		}
+	}
+	if st.Kind != analyze.KindSavepoint && at < 0 && len(t.parts) == 0 {
+		return nil, fmt.Errorf("grant: %s: no savepoint %q in this transaction", q, name)
+	}
+	var res driver.Result = driver.RowsAffected(0)
+	for _, p := range t.parts {
+		r, err := exec(ctx, p.pc.Driver(), q, cloneArgs(args))
+		if err != nil {
+			return nil, fmt.Errorf("grant: %s on %s: %w", st.Kind, p.db.Name, p.pc.Node.Wrap(err))
+		}
+		if p == t.parts[0] {
+			res = r
+		}
+	}
+	switch {
+	case st.Kind == analyze.KindSavepoint:
+		t.saves = append(t.saves, savepoint{name: name, sql: q})
+	case at < 0:
+	case st.Kind == analyze.KindReleaseSavepoint:
+		t.saves = t.saves[:at]
+	default: // ROLLBACK TO keeps the savepoint
+		t.saves = t.saves[:at+1]
+	}
+	return res, nil
+}
+
+// replaySavepoints sets the transaction's open savepoints on a participant
+// that just began.
+func (t *Tx) replaySavepoints(ctx context.Context, p *part) error {
+	for _, s := range t.saves {
+		if _, err := exec(ctx, p.pc.Driver(), s.sql, nil); err != nil {
+			return fmt.Errorf("grant: setting savepoint %s on %s, which joins the transaction: %w", s.name, p.db.Name, p.pc.Node.Wrap(err))
+		}
+	}
+	return nil
+}
+
+func cloneArgs(args []driver.NamedValue) []driver.NamedValue {
+	if len(args) == 0 {
+		return nil
+	}
+	return append([]driver.NamedValue(nil), args...)
+}
