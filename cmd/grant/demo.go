@@ -72,6 +72,9 @@ func demo(ctx context.Context, args []string, out io.Writer) error {
 	}
 	fmt.Fprintf(out, "\n4. What went where:\n")
 	printNodes(out, conn)
+	if err := shardTour(ctx, dir, *orders, out); err != nil {
+		return err
+	}
 	fmt.Fprintf(out, "\nDone in %s.\n", time.Since(start).Round(time.Millisecond))
 	return nil
 }

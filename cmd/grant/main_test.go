@@ -23,6 +23,13 @@ func TestDemo(t *testing.T) {
 	assert.Contains(t, s, "routing.PreventWrites is in effect")
 	assert.Regexp(t, `main\.primary\s+primary\s+true`, s)
 	assert.Regexp(t, `main\.replicas\[0\]\s+replica\s+true\s+300\s+300`, s, "the reader's 300 point reads ran on the replica")
+
+	assert.Contains(t, s, "300 orders written in multi-row INSERTs split by key: s0 74, s1 77, s2 75, s3 74")
+	assert.Contains(t, s, "single on 1 database(s): customer_id = ? -> s2")
+	assert.Contains(t, s, "scatter on 4 database(s): no key condition on orders.customer_id: every database of by_customer; merge: ordered merge → limit")
+	assert.Contains(t, s, "orders by status, merged from 4 shards: new 100 (avg")
+	assert.Contains(t, s, "the transaction already writes to s1")
+	assert.Contains(t, s, "the INSERT does not give shard key column customer_id")
 }
 
 func TestUsage(t *testing.T) {
