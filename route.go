@@ -72,17 +72,18 @@ func (vc *Conn) plan(ctx context.Context, q string, args []driver.NamedValue) (s
 	if err != nil {
 		return step{}, nil, err
 	}
-	s, err := vc.decide(ctx, st, db, o)
+	s, err := vc.decide(ctx, st, db, o, true)
 	return s, nil, err
 }
 
 // decide routes st on db for this session. In a transaction it first
-// checks the one-writing-database rule and enlists db's participant.
-func (vc *Conn) decide(ctx context.Context, st *analyze.Statement, db *registry.Database, o *routing.Overrides) (step, error) {
+// checks the one-writing-database rule (unless the caller checks it after
+// running, as for a tentative write) and enlists db's participant.
+func (vc *Conn) decide(ctx context.Context, st *analyze.Statement, db *registry.Database, o *routing.Overrides, check bool) (step, error) {
 	s := step{st: st}
 	s.in = routing.Input{DB: db, Overrides: o, Session: vc.sess, Pinned: vc.pinnedNode(db)}
 	if t := vc.tx; t != nil {
-		if s.writes() {
+		if check && s.writes() {
 			if err := t.checkWrite(st.SQL, db); err != nil {
 				return s, err
 			}

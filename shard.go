@@ -32,14 +32,23 @@ type CrossShardWriteError struct {
 	Statement string
 	// Writing is the database the transaction already writes to, if any.
 	Writing string
-	// Databases are the databases the statement would write to.
+	// Databases are the databases the statement would write to or, when
+	// Changed, the databases where it changed rows before it was undone.
 	Databases []string
+	// Changed is set for an UPDATE or DELETE that ran on several databases
+	// and was rolled back to its savepoint because it changed rows on more
+	// than one (counting the one the transaction already writes to).
+	Changed bool
 }
 
 func (e *CrossShardWriteError) Error() string {
 	s := e.Statement
 	if len(s) > 200 {
 		s = s[:200] + "..."
+	}
+	if e.Changed {
+		return fmt.Sprintf("grant: refused %q in a transaction: it changed rows on %v, and was undone; "+
+			"a transaction may write to one database only (two-phase commit is not available)", s, e.Databases)
 	}
 	if e.Writing != "" {
 		return fmt.Sprintf("grant: refused %q in a transaction: it writes to %v, but the transaction already writes to %s; "+

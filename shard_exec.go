@@ -38,9 +38,10 @@ type leg struct {
 
 // legs decides where each database's part of pl runs. A write in a
 // transaction is refused before anything runs when it spans databases (all
-// plans here do): two-phase commit is not available.
-func (vc *Conn) legs(ctx context.Context, st *analyze.Statement, pl *sharding.Plan) ([]leg, error) {
-	if vc.tx != nil && pl.Writes {
+// plans here do), since two-phase commit is not available, unless it is
+// tentative: run, then kept only if it changed rows on one database.
+func (vc *Conn) legs(ctx context.Context, st *analyze.Statement, pl *sharding.Plan, tentative bool) ([]leg, error) {
+	if vc.tx != nil && pl.Writes && !tentative {
 		e := &CrossShardWriteError{Statement: st.SQL}
 		if w := vc.tx.writer; w != nil {
 			e.Writing = w.db.Name
@@ -60,7 +61,7 @@ func (vc *Conn) legs(ctx context.Context, st *analyze.Statement, pl *sharding.Pl
 		}
 		l := &out[i]
 		l.q = q
-		if l.s, err = vc.decide(ctx, st, db, o); err != nil {
+		if l.s, err = vc.decide(ctx, st, db, o, !tentative); err != nil {
 			return nil, err
 		}
 		switch {
@@ -82,9 +83,13 @@ func (vc *Conn) legs(ctx context.Context, st *analyze.Statement, pl *sharding.Pl
 // all in parallel, and commits only when every part succeeded; DDL, which
 // MySQL cannot roll back, runs as is.
 func (vc *Conn) execShards(ctx context.Context, st *analyze.Statement, pl *sharding.Plan) (driver.Result, error) {
-	legs, err := vc.legs(ctx, st, pl)
+	tentative := vc.tx != nil && pl.Writes && (st.Kind == analyze.KindUpdate || st.Kind == analyze.KindDelete)
+	legs, err := vc.legs(ctx, st, pl, tentative)
 	if err != nil {
 		return nil, err
+	}
+	if tentative {
+		return vc.execTentative(ctx, st, legs)
 	}
 	local := pl.Writes && vc.tx == nil && st.Kind != analyze.KindDDL
 	err = vc.runLegs(ctx, legs, local, func(ctx context.Context, l *leg) error {

@@ -183,10 +183,43 @@ func TestShardTransactionReadsItsWrite(t *testing.T) {
 		var n int
 		require.NoError(t, tx.QueryRow(`SELECT count(*) FROM orders`).Scan(&n))
 		assert.Equal(t, 1, n, "the uncommitted row on s1 is visible to its transaction")
-		_, err = tx.Exec(`UPDATE orders SET amount = 1`)
+		_, err = tx.Exec(sc.bind(`INSERT INTO orders (id, customer_id) VALUES (?, ?)`), 2, 2)
 		require.ErrorIs(t, err, grant.ErrCrossShardWrite)
 		require.NoError(t, tx.Commit())
 		assert.Equal(t, []int{0, 1, 0, 0}, sc.counts(t))
+	})
+}
+
+// In a transaction an UPDATE or DELETE without the key runs on every shard
+// after a savepoint; it stays when it changed rows on one database only (an
+// UPDATE by primary key, as GORM's Save and Delete issue inside their
+// transactions) and is undone everywhere otherwise.
+func TestShardTentativeWriteInTransaction(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, tg target) {
+		sc := execCluster(t, tg)
+		_, err := sc.db.Exec(`INSERT INTO orders (id, customer_id, amount) VALUES (1, 1, 1), (2, 2, 1), (3, 3, 1)`)
+		require.NoError(t, err)
+		ctx := context.Background()
+		tx, err := sc.db.BeginTx(ctx, nil)
+		require.NoError(t, err)
+		res, err := tx.Exec(sc.bind(`UPDATE orders SET amount = 7 WHERE id = ?`), 2)
+		require.NoError(t, err, "changes one row on s2 only")
+		n, _ := res.RowsAffected()
+		assert.EqualValues(t, 1, n)
+		_, err = tx.Exec(sc.bind(`DELETE FROM orders WHERE id = ?`), 42)
+		require.NoError(t, err, "changes nothing anywhere")
+
+		_, err = tx.Exec(sc.bind(`UPDATE orders SET amount = 9 WHERE id IN (?, ?)`), 2, 3)
+		require.ErrorIs(t, err, grant.ErrCrossShardWrite, "would change s2 and s3")
+		assert.ErrorContains(t, err, "was undone")
+		_, err = tx.Exec(sc.bind(`DELETE FROM orders WHERE id = ?`), 1)
+		require.ErrorIs(t, err, grant.ErrCrossShardWrite, "s1 besides s2, which the transaction writes")
+		var sum int
+		require.NoError(t, tx.QueryRow(`SELECT sum(amount) FROM orders`).Scan(&sum))
+		assert.Equal(t, 1+7+1, sum, "the refused statements left nothing behind")
+		require.NoError(t, tx.Commit())
+		require.NoError(t, sc.db.QueryRow(`SELECT sum(amount) FROM orders`).Scan(&sum))
+		assert.Equal(t, 9, sum)
 	})
 }
 

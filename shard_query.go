@@ -17,7 +17,7 @@ import (
 // is refused) runs as execShards does and its rows are buffered until every
 // database committed.
 func (vc *Conn) queryShards(ctx context.Context, st *analyze.Statement, pl *sharding.Plan) (driver.Rows, error) {
-	legs, err := vc.legs(ctx, st, pl)
+	legs, err := vc.legs(ctx, st, pl, false)
 	if err != nil {
 		return nil, err
 	}
