@@ -89,7 +89,7 @@ func (vc *Conn) execShards(ctx context.Context, st *analyze.Statement, pl *shard
 		return nil, err
 	}
 	if tentative {
-		return vc.execTentative(ctx, st, legs)
+		return vc.execTentative(ctx, st, pl, legs)
 	}
 	local := pl.Writes && vc.tx == nil && st.Kind != analyze.KindDDL
 	err = vc.runLegs(ctx, legs, local, func(ctx context.Context, l *leg) error {
@@ -97,6 +97,9 @@ func (vc *Conn) execShards(ctx context.Context, st *analyze.Statement, pl *shard
 		l.res, err = exec(ctx, l.pc.Driver(), l.q.SQL, l.q.Args)
 		return err
 	})
+	if err == nil {
+		err = keyMoved(st, pl, legs, resultRows)
+	}
 	if err == nil {
 		err = vc.finishLegs(ctx, legs, local)
 	} else {
@@ -206,6 +209,37 @@ func (vc *Conn) finishLegs(ctx context.Context, legs []leg, local bool) error {
 	}
 	vc.releaseLegs(legs, err)
 	return err
+}
+
+// keyMoved refuses an UPDATE that set the shard key and changed rows on a
+// database other than the one the new key belongs to (Plan.SetKeyTo): those
+// rows would now live on the wrong shard. The caller undoes the statement.
+// changed reports the rows a leg changed.
+func keyMoved(st *analyze.Statement, pl *sharding.Plan, legs []leg, changed func(*leg) int64) error {
+	if pl.SetKeyTo == "" {
+		return nil
+	}
+	var moved []string
+	for i := range legs {
+		if l := &legs[i]; l.q.Database != pl.SetKeyTo && changed(l) != 0 {
+			moved = append(moved, l.q.Database)
+		}
+	}
+	if len(moved) == 0 {
+		return nil
+	}
+	return &sharding.RefusedError{Statement: st.SQL, Table: pl.Table, Reason: fmt.Sprintf(
+		"SET of the shard key changed rows on %s, but the new key belongs to %s: a row cannot move between shards (the statement was undone)",
+		strings.Join(moved, ", "), pl.SetKeyTo)}
+}
+
+// resultRows returns the rows a leg's statement changed, 1 when unknown.
+func resultRows(l *leg) int64 {
+	n, err := l.res.RowsAffected()
+	if err != nil {
+		return 1
+	}
+	return n
 }
 
 // ranOn adds to the error of a statement that could not be rolled back

@@ -178,6 +178,7 @@ func TestShardTransactionReadsItsWrite(t *testing.T) {
 		ctx := context.Background()
 		tx, err := sc.db.BeginTx(ctx, nil)
 		require.NoError(t, err)
+		defer tx.Rollback()
 		_, err = tx.Exec(sc.bind(`INSERT INTO orders (id, customer_id) VALUES (?, ?)`), 1, 1)
 		require.NoError(t, err)
 		var n int
@@ -202,6 +203,7 @@ func TestShardTentativeWriteInTransaction(t *testing.T) {
 		ctx := context.Background()
 		tx, err := sc.db.BeginTx(ctx, nil)
 		require.NoError(t, err)
+		defer tx.Rollback()
 		res, err := tx.Exec(sc.bind(`UPDATE orders SET amount = 7 WHERE id = ?`), 2)
 		require.NoError(t, err, "changes one row on s2 only")
 		n, _ := res.RowsAffected()
@@ -253,6 +255,7 @@ func TestShardSavepointsSpanDatabases(t *testing.T) {
 		ctx := context.Background()
 		tx, err := sc.db.BeginTx(ctx, nil)
 		require.NoError(t, err)
+		defer tx.Rollback()
 		exec := func(q string, args ...any) {
 			t.Helper()
 			_, err := tx.Exec(sc.bind(q), args...)
@@ -275,6 +278,7 @@ func TestShardSavepointsSpanDatabases(t *testing.T) {
 
 		tx, err = sc.db.BeginTx(ctx, nil)
 		require.NoError(t, err)
+		defer tx.Rollback()
 		exec(`INSERT INTO orders (id, customer_id) VALUES (?, ?)`, 3, 2)
 		exec(`SAVEPOINT a`)
 		exec(`UPDATE orders SET amount = 5 WHERE customer_id = ?`, 2)
@@ -283,5 +287,46 @@ func TestShardSavepointsSpanDatabases(t *testing.T) {
 		var amount sql.NullInt64
 		require.NoError(t, sc.shards[2].QueryRow(`SELECT amount FROM orders WHERE id = 3`).Scan(&amount))
 		assert.False(t, amount.Valid)
+	})
+}
+
+// An UPDATE that sets the shard key without giving it in the WHERE (GORM's
+// Save sets every column, selecting the row by primary key) runs on every
+// shard; it stands when it changed rows only on the new key's shard, and is
+// undone and refused when it would move a row to another shard.
+func TestShardSetKeyGuard(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, tg target) {
+		sc := execCluster(t, tg)
+		_, err := sc.db.Exec(`INSERT INTO orders (id, customer_id, amount) VALUES (1, 1, 1), (2, 2, 1)`)
+		require.NoError(t, err)
+		save := sc.bind(`UPDATE orders SET customer_id = ?, amount = ? WHERE id = ?`)
+		res, err := sc.db.Exec(save, 1, 5, 1)
+		require.NoError(t, err, "the key keeps its value")
+		n, _ := res.RowsAffected()
+		assert.EqualValues(t, 1, n)
+		_, err = sc.db.Exec(save, 3, 6, 2)
+		require.ErrorIs(t, err, sharding.ErrRefused, "customer 3 lives on s3, the row on s2")
+		assert.ErrorContains(t, err, "changed rows on s2, but the new key belongs to s3")
+
+		tx, err := sc.db.Begin()
+		require.NoError(t, err)
+		defer tx.Rollback()
+		_, err = tx.Exec(save, 2, 7, 2)
+		require.NoError(t, err)
+		_, err = tx.Exec(save, 3, 8, 2)
+		require.ErrorIs(t, err, sharding.ErrRefused, "the row would move from s2 to s3")
+		_, err = tx.Exec(save, 5, 8, 1)
+		require.ErrorIs(t, err, grant.ErrCrossShardWrite, "customer 5 stays on s1, but the transaction writes s2")
+		require.NoError(t, tx.Commit())
+		var got []string
+		rows, err := sc.db.Query(`SELECT id, customer_id, amount FROM orders ORDER BY id`)
+		require.NoError(t, err)
+		for rows.Next() {
+			var id, cust, amount int
+			require.NoError(t, rows.Scan(&id, &cust, &amount))
+			got = append(got, fmt.Sprint(id, "/", cust, "/", amount))
+		}
+		require.NoError(t, rows.Err())
+		assert.Equal(t, []string{"1/1/5", "2/2/7"}, got)
 	})
 }

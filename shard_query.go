@@ -72,10 +72,12 @@ func (vc *Conn) queryWrites(ctx context.Context, st *analyze.Statement, pl *shar
 		}
 		return err
 	})
+	if err == nil {
+		err = keyMoved(st, pl, legs, func(l *leg) int64 { return int64(len(l.buf.Data)) })
+	} else if !local {
+		err = ranOn(err, legs)
+	}
 	if err != nil {
-		if !local {
-			err = ranOn(err, legs)
-		}
 		vc.abortLegs(legs)
 		return nil, err
 	}

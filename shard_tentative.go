@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/grantsql/grant/internal/analyze"
+	"github.com/grantsql/grant/sharding"
 )
 
 // tentativeSavepoint marks, on every database, where a tentative write
@@ -20,8 +21,9 @@ const tentativeSavepoint = "grant_tentative"
 // counting the one the transaction already writes to, every database rolls
 // back to the savepoint and the statement fails with ErrCrossShardWrite:
 // the transaction is as it was before. Otherwise the savepoints are
-// released and the rows affected add up.
-func (vc *Conn) execTentative(ctx context.Context, st *analyze.Statement, legs []leg) (driver.Result, error) {
+// released and the rows affected add up. An UPDATE that set the shard key
+// is undone the same way when it changed rows off the key's database.
+func (vc *Conn) execTentative(ctx context.Context, st *analyze.Statement, pl *sharding.Plan, legs []leg) (driver.Result, error) {
 	var err error
 	set := 0
 	for i := range legs {
@@ -42,10 +44,7 @@ func (vc *Conn) execTentative(ctx context.Context, st *analyze.Statement, legs [
 	if err == nil {
 		for i := range legs {
 			l := &legs[i]
-			n, e := l.res.RowsAffected()
-			if e != nil {
-				n = 1 // unknown: count it as a change
-			}
+			n := resultRows(l)
 			r.rows += max(n, 0)
 			r.dbs = append(r.dbs, l.q.Database)
 			if n != 0 {
@@ -61,7 +60,9 @@ func (vc *Conn) execTentative(ctx context.Context, st *analyze.Statement, legs [
 			}
 			changed = dbs
 		}
-		if len(changed) > 1 {
+		if err = keyMoved(st, pl, legs, resultRows); err != nil {
+			changed = nil
+		} else if len(changed) > 1 {
 			e := &CrossShardWriteError{Statement: st.SQL, Changed: true}
 			for _, p := range changed {
 				e.Databases = append(e.Databases, p.db.Name)

@@ -80,6 +80,13 @@ type Plan struct {
 	// id, RETURNING rows) the caller gets when the same statement runs as a
 	// copy on several databases (broadcast writes, DDL).
 	ResultFrom string `json:"result_from,omitempty"`
+	// SetKeyTo names, for an UPDATE on several databases that sets the shard
+	// key, the database the new key belongs to. On every other database the
+	// statement must change no row, since a changed row would now belong
+	// elsewhere: the executor runs each part so that it can be undone (a
+	// transaction or savepoint of its own) and refuses the statement,
+	// undoing it everywhere, when it did.
+	SetKeyTo string `json:"set_key_to,omitempty"`
 
 	one [1]ShardQuery // backing array of Shards for one database
 }

@@ -161,7 +161,11 @@ func (s *planState) shardedPlan() *Plan {
 		pl.Route, pl.Table, pl.Reason = RouteSingle, t.label(), reason
 		return pl
 	}
-	return s.fanOut(t, set, drive, rows, reason)
+	pl := s.fanOut(t, set, drive, rows, reason)
+	if pl != nil {
+		pl.SetKeyTo = s.setKeyTo
+	}
+	return pl
 }
 
 // reason describes how the route was decided.

@@ -186,8 +186,10 @@ func (s *planState) checkWrite(t *table, set dbSet) bool {
 	return true
 }
 
-// setKey accepts UPDATE .. SET key = v only when the statement runs on one
-// database and v resolves to it.
+// setKey accepts UPDATE .. SET key = v when v resolves to a database the
+// statement runs on: alone, or, on several (GORM's Save sets every column
+// and selects the row by primary key only), with Plan.SetKeyTo so that the
+// executor refuses it if it changed a row on any other database.
 func (s *planState) setKey(t *table, set dbSet) bool {
 	for i := range s.st.Update.Set {
 		a := &s.st.Update.Set[i]
@@ -202,12 +204,11 @@ func (s *planState) setKey(t *table, set dbSet) bool {
 		case err != nil:
 			s.refuse(t, "SET of shard key "+t.key+": "+err.Error(), err)
 			return false
-		case set.count() != 1:
-			s.refuse(t, "SET of shard key "+t.key+" on "+s.names(set)+": give the key in the WHERE clause so the statement runs on one database", nil)
-			return false
 		case !set.has(db):
 			s.refuse(t, "SET of shard key "+t.key+" moves rows from "+s.names(set)+" to "+s.p.dbs[db]+": a row cannot move between shards", nil)
 			return false
+		case set.count() > 1:
+			s.setKeyTo = s.p.dbs[db]
 		}
 	}
 	return true

@@ -33,9 +33,11 @@ import (
 //     column, with a row whose key is NULL, DEFAULT or an expression, INSERT
 //     .. SELECT and INSERT .. DEFAULT VALUES;
 //   - changing a row's shard key: UPDATE .. SET key = v is accepted only when
-//     the WHERE clause puts the statement on one database and v resolves to
-//     that database (so the row cannot leave its shard); an upsert may set
-//     the key only to the inserted row's own key (excluded.key, VALUES(key));
+//     v resolves to a database the statement runs on; on several databases
+//     the plan carries SetKeyTo and the executor refuses the statement at
+//     run time (undoing it) if it changed a row on another database (so no
+//     row leaves its shard); an upsert may set the key only to the inserted
+//     row's own key (excluded.key, VALUES(key));
 //   - UPDATE or DELETE with LIMIT on several shards (each would apply it);
 //   - fan-out reads the merge cannot combine: COUNT(DISTINCT x) and other
 //     DISTINCT aggregates unless x is the shard key; aggregates inside

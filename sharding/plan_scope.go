@@ -17,6 +17,7 @@ type planState struct {
 	target    int    // the instance a write targets, or -1
 	top       int    // the top block, or -1 (set operations)
 	refusal   *RefusedError
+	setKeyTo  string // see Plan.SetKeyTo
 
 	blockBuf [4]block
 	instBuf  [4]inst
