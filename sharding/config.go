@@ -37,6 +37,16 @@ type Config struct {
 	// Broadcast lists tables copied in full to every database: writes go to
 	// every database, reads to the default database.
 	Broadcast []string `yaml:"broadcast,omitempty" json:"broadcast,omitempty"`
+	// Collation is the text collation the merge of a fan-out read assumes
+	// for ordering, grouping and DISTINCT: "binary" (byte order) or "nocase"
+	// (MySQL's *_general_ci). Empty means the dialect's default: binary on
+	// PostgreSQL ("C") and SQLite, nocase for MySQL text columns. A shard
+	// whose rows arrive in another order makes the read fail rather than
+	// return a wrong order.
+	Collation string `yaml:"collation,omitempty" json:"collation,omitempty"`
+	// Collations sets the collation of single columns, keyed "table.column"
+	// (ent creates MySQL text columns as utf8mb4_bin: "users.name": binary).
+	Collations map[string]string `yaml:"collations,omitempty" json:"collations,omitempty"`
 	// MaxMemoryRows caps the groups or distinct rows a fan-out read holds in
 	// memory (merge.Spec.MaxMemoryRows): 0 means the merge default, a
 	// negative value no cap.
@@ -77,6 +87,7 @@ func (c *Config) Clone() *Config {
 		}
 	}
 	out.Broadcast = slices.Clone(c.Broadcast)
+	out.Collations = maps.Clone(c.Collations)
 	return &out
 }
 

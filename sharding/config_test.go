@@ -50,6 +50,13 @@ func TestConfigValidateNamesKeyPaths(t *testing.T) {
 		{"no default database", func(*Config) {}, planDatabases, "", []string{
 			`default_database: required with sharded or broadcast tables: it holds every other table`}},
 		{"unknown default database", func(*Config) {}, planDatabases, "main", []string{`default_database: unknown database "main"`}},
+		{"collations", func(c *Config) {
+			c.Collation = "latin1_swedish_ci"
+			c.Collations = map[string]string{"sku": "binary", "order_items.sku": "BIN"}
+		}, planDatabases, "s0", []string{
+			`sharding.collation: unknown collation "latin1_swedish_ci": want binary or nocase`,
+			`sharding.collations.order_items.sku: unknown collation "BIN": want binary or nocase`,
+			`sharding.collations.sku: want a key of the form table.column`}},
 		{"negative rows in flight", func(c *Config) { c.ShardRowsInFlight = -1 }, planDatabases, "s0",
 			[]string{`sharding.shard_rows_in_flight: must not be negative`}},
 	}

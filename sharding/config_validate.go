@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/grantsql/grant/internal/merge"
 )
 
 // Validate checks c against the cluster's databases and default database and
@@ -41,6 +43,7 @@ func (c *Config) Validate(path string, databases []string, defaultDB string) []e
 	}
 	v.bindings(c)
 	v.broadcast(c, seen)
+	v.collations(c)
 	if c.ShardRowsInFlight < 0 {
 		v.add(path+".shard_rows_in_flight", "must not be negative")
 	}
@@ -147,6 +150,26 @@ func (v *validator) broadcast(c *Config, seen map[string]string) {
 			continue
 		}
 		v.tableName(at, name, seen)
+	}
+}
+
+// collations checks the collation names and the table.column keys.
+func (v *validator) collations(c *Config) {
+	check := func(at, name string) {
+		if name != string(merge.CollationBinary) && name != string(merge.CollationNoCase) {
+			v.add(at, "unknown collation %q: want binary or nocase", name)
+		}
+	}
+	if c.Collation != "" {
+		check(v.path+".collation", c.Collation)
+	}
+	for _, key := range sortedKeys(c.Collations) {
+		at := v.path + ".collations." + key
+		if t, col, ok := strings.Cut(key, "."); !ok || t == "" || col == "" || strings.Contains(col, ".") {
+			v.add(at, "want a key of the form table.column")
+			continue
+		}
+		check(at, c.Collations[key])
 	}
 }
 

@@ -170,7 +170,15 @@ func NewPlanner(cfg Config, d dialect.Dialect, defaultDB string, databases []str
 		d: d, fold: d != dialect.Postgres, defaultDB: defaultDB,
 		dbs: slices.Clone(databases), dbIndex: make(map[string]int, len(databases)),
 		tables: map[string]*table{},
-		base:   merge.Spec{Dialect: d, MaxMemoryRows: cfg.MaxMemoryRows, ShardRowsInFlight: cfg.ShardRowsInFlight},
+		base: merge.Spec{Dialect: d, MaxMemoryRows: cfg.MaxMemoryRows, ShardRowsInFlight: cfg.ShardRowsInFlight,
+			Collation: merge.Collation(cfg.Collation)},
+		collations: map[string]merge.Collation{},
+	}
+	for key, c := range cfg.Collations {
+		if p.fold {
+			key = lowerASCIIString(key)
+		}
+		p.collations[key] = merge.Collation(c)
 	}
 	for i, db := range p.dbs {
 		p.dbIndex[db] = i

@@ -106,5 +106,8 @@ type Planner struct {
 	tables    map[string]*table // by unqualified name, lower-cased when fold
 	maxLen    int               // the longest configured table name
 	base      merge.Spec
-	noFast    bool // tests: plan every statement on the general path
+	// collations maps "table.column" (lower-cased when fold) to the
+	// column's collation.
+	collations map[string]merge.Collation
+	noFast     bool // tests: plan every statement on the general path
 }

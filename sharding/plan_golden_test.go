@@ -38,6 +38,8 @@ func planConfig() Config {
 		},
 		Bindings:  [][]string{{"orders", "order_items"}},
 		Broadcast: []string{"countries", "currencies"},
+		// ent's MySQL text columns are utf8mb4_bin.
+		Collations: map[string]string{"order_items.sku": "binary", "countries.name": "nocase"},
 	}
 }
 

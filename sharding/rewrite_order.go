@@ -35,9 +35,13 @@ func (w *selectRewrite) orderBy(t *table, grouping bool) bool {
 			w.refuse(t, "ORDER BY "+o.Expr.Text+" makes the query an aggregate, which is not merged across shards")
 			return false
 		default:
-			idx = w.hide(span(o.Expr.Span))
+			e := &o.Expr
+			if it := w.aliasBehindStar(o.Alias); it != nil {
+				e = &it.Expr // an alias is not visible in the select list
+			}
+			idx = w.hide(span(e.Span))
 		}
-		keys = append(keys, merge.SortKey{Column: idx, Desc: o.Desc, Nulls: merge.Nulls(o.Nulls)})
+		keys = append(keys, merge.SortKey{Column: idx, Desc: o.Desc, Nulls: merge.Nulls(o.Nulls), Collation: w.sortCollation(o, idx)})
 	}
 	w.spec.OrderBy = keys
 	if grouping {

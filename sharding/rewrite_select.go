@@ -77,6 +77,7 @@ func (s *planState) rewriteSelect(drive *component) ([]edit, *merge.Spec, bool) 
 	} else if !w.star {
 		w.spec.Visible = len(q.Items)
 	}
+	w.columnCollations()
 	return w.edits, &w.spec, true
 }
 

@@ -142,7 +142,10 @@ func (r *rows) build(s *Spec, names []string, ordered bool, shared chan *batch) 
 			cursors[i] = cursor{ctx: r.ctx, sh: sh}
 		}
 		m := newOrderedMerge(cursors, o)
-		m.check = s.GroupSorted || (s.Distinct && s.streamDistinct(r.visible))
+		// Every shard's rows must arrive in the merge's order: otherwise
+		// (a collation it does not reproduce) the merged order would be
+		// silently wrong, so the merge fails instead.
+		m.check = true
 		top = m
 	} else {
 		top = &concat{ctx: r.ctx, in: shared, shards: r.shards, live: len(r.shards)}

@@ -36,7 +36,11 @@ func newOrder(s *Spec, rules []rule) order {
 		case NullsLast:
 			nulls = 1
 		}
-		o[i] = orderKey{col: k.Column, desc: k.Desc, nulls: nulls, rule: rules[k.Column]}
+		r := rules[k.Column]
+		if k.Collation != CollationDefault {
+			r.fold = k.Collation == CollationNoCase
+		}
+		o[i] = orderKey{col: k.Column, desc: k.Desc, nulls: nulls, rule: r}
 	}
 	return o
 }
@@ -91,7 +95,7 @@ type orderedMerge struct {
 	started bool
 	pending bool // heap[0] was returned and must advance
 	// check verifies that each shard's rows arrive in this comparison's
-	// order, which a streamed GROUP BY or DISTINCT relies on.
+	// order, which the merge and a streamed GROUP BY or DISTINCT rely on.
 	check bool
 }
 
@@ -167,8 +171,9 @@ func (m *orderedMerge) outOfOrder(i int, row []driver.Value) error {
 		}
 	}
 	return fmt.Errorf("merge: shard %s returned %s after %s in column %d, out of order as the merge compares them "+
-		"(a collation or type order it does not reproduce); a streamed GROUP BY or DISTINCT would be wrong: "+
-		"set the collation in the spec or group in memory", m.cursors[i].sh.name, show(row[col]), show(prev[col]), col)
+		"(a collation or type order it does not reproduce), so the merged rows would be in the wrong order: "+
+		"declare the column's collation (sharding.collation or sharding.collations: binary or nocase)",
+		m.cursors[i].sh.name, show(row[col]), show(prev[col]), col)
 }
 
 func show(v driver.Value) string {

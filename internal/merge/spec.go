@@ -93,6 +93,9 @@ type SortKey struct {
 	Desc bool `json:"desc,omitempty"`
 	// Nulls places NULLs; empty means the dialect default.
 	Nulls Nulls `json:"nulls,omitempty"`
+	// Collation, when set, is the text collation of this key, overriding
+	// the column's (ColumnCollations, Collation, the dialect default).
+	Collation Collation `json:"collation,omitempty"`
 }
 
 // Nulls places NULL values in an ordering.
@@ -178,7 +181,11 @@ func (s *Spec) Validate() error {
 			return fmt.Errorf("merge: unknown NULLS placement %q", k.Nulls)
 		}
 	}
-	for _, c := range append([]Collation{s.Collation}, s.ColumnCollations...) {
+	collations := append([]Collation{s.Collation}, s.ColumnCollations...)
+	for _, k := range s.OrderBy {
+		collations = append(collations, k.Collation)
+	}
+	for _, c := range collations {
 		if c != CollationDefault && c != CollationBinary && c != CollationNoCase {
 			return fmt.Errorf("merge: unknown collation %q (want binary or nocase)", c)
 		}
