@@ -273,4 +273,11 @@ func TestValueNumbers(t *testing.T) {
 	assert.Equal(t, int64(31), n)
 	_, ok = c[3].Values[0].Value.Int64()
 	assert.False(t, ok)
+
+	st = Analyze(myD, "SELECT * FROM t WHERE a = 010 AND b = -007")
+	c = st.Select.Where.Conjuncts
+	n, _ = c[0].Values[0].Value.Int64()
+	assert.Equal(t, int64(10), n, "leading zeros are decimal in SQL")
+	n, _ = c[1].Values[0].Value.Int64()
+	assert.Equal(t, int64(-7), n)
 }

@@ -1,6 +1,9 @@
 package analyze
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+)
 
 // Span is a byte range [Start, End) of the statement text. It marshals to
 // JSON as [start, end].
@@ -91,12 +94,18 @@ type Value struct {
 	Cast string `json:"cast,omitempty"`
 }
 
-// Int64 returns a number literal's value when it is an integer that fits.
+// Int64 returns a number literal's value when it is an integer that fits:
+// decimal, leading zeros included (010 is ten, as SQL reads it, not Go's
+// octal eight), or hexadecimal with 0x.
 func (v *Value) Int64() (int64, bool) {
 	if v == nil || v.Kind != ValueNumber {
 		return 0, false
 	}
-	n, err := strconv.ParseInt(v.Text, 0, 64)
+	text, base := v.Text, 10
+	if d := strings.TrimLeft(text, "+-"); len(d) > 2 && d[0] == '0' && (d[1] == 'x' || d[1] == 'X') {
+		text, base = text[:len(text)-len(d)]+d[2:], 16
+	}
+	n, err := strconv.ParseInt(text, base, 64)
 	return n, err == nil
 }
 
