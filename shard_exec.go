@@ -178,23 +178,22 @@ func (vc *Conn) runLegs(ctx context.Context, legs []leg, local bool, fn func(con
 
 // finishLegs commits the legs' own transactions in database order, records
 // the writes for read-your-writes and gives the connections back. A commit
-// that fails before any other committed rolls the rest back.
+// that fails rolls the later legs back; if earlier legs committed, the
+// error matches ErrPartialCommit and names the databases on each side.
 func (vc *Conn) finishLegs(ctx context.Context, legs []leg, local bool) error {
-	var committed []string
-	var err error
+	var committed, rolledBack []string
+	failed, cause := "", error(nil)
 	for i := range legs {
 		l := &legs[i]
 		if local {
-			if err != nil {
+			if cause != nil {
 				l.local.Rollback()
+				rolledBack = append(rolledBack, l.q.Database)
 				continue
 			}
 			if e := l.local.Commit(); e != nil {
-				err = fmt.Errorf("grant: shard %s: commit: %w", l.q.Database, l.s.rt.Node.Wrap(e))
-				if len(committed) > 0 {
-					err = fmt.Errorf("%w: committed on %s, not on %s and after: %w",
-						ErrPartialCommit, strings.Join(committed, ", "), l.q.Database, err)
-				}
+				l.local.Rollback() // a driver may leave the transaction open
+				failed, cause = l.q.Database, l.s.rt.Node.Wrap(e)
 				continue
 			}
 		}
@@ -205,6 +204,14 @@ func (vc *Conn) finishLegs(ctx context.Context, legs []leg, local bool) error {
 			}
 		} else if l.s.writes() {
 			vc.c.recordWrite(ctx, l.s.in, l.pc.Driver())
+		}
+	}
+	var err error
+	if cause != nil {
+		err = fmt.Errorf("grant: shard %s: commit: %w", failed, cause)
+		if len(committed) > 0 {
+			err = fmt.Errorf("%w: committed on %s, commit failed on %s, rolled back on [%s]: %w", ErrPartialCommit,
+				strings.Join(committed, ", "), failed, strings.Join(rolledBack, ", "), err)
 		}
 	}
 	vc.releaseLegs(legs, err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/grantsql/grant"
+	"github.com/grantsql/grant/config"
 	"github.com/grantsql/grant/dialect"
 	"github.com/grantsql/grant/sharding"
 )
@@ -329,4 +331,58 @@ func TestShardSetKeyGuard(t *testing.T) {
 		require.NoError(t, rows.Err())
 		assert.Equal(t, []string{"1/1/5", "2/2/7"}, got)
 	})
+}
+
+// Outside a transaction a write on several shards commits database by
+// database once every part succeeded. A commit that fails after another
+// shard committed (here a deferred foreign key checked at commit, on s1
+// only) is the window two-phase commit will close: the error matches
+// ErrPartialCommit and names both sides.
+func TestShardPartialCommitIsNamed(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, tg target) {
+		var sc *shardCluster
+		switch tg.d {
+		case dialect.MySQL:
+			t.Skip("MySQL has no deferred constraints to fail a commit")
+		case dialect.SQLite:
+			sc = sqliteForeignKeyCluster(t)
+		default:
+			sc = newShardCluster(t, tg, 2)
+		}
+		_, err := sc.shards[0].Exec(`CREATE TABLE orders (id BIGINT PRIMARY KEY, customer_id BIGINT NOT NULL, parent BIGINT)`)
+		require.NoError(t, err)
+		_, err = sc.shards[1].Exec(`CREATE TABLE parents (id BIGINT PRIMARY KEY)`)
+		require.NoError(t, err)
+		_, err = sc.shards[1].Exec(`CREATE TABLE orders (id BIGINT PRIMARY KEY, customer_id BIGINT NOT NULL,
+			parent BIGINT REFERENCES parents (id) DEFERRABLE INITIALLY DEFERRED)`)
+		require.NoError(t, err)
+		_, err = sc.db.Exec(`INSERT INTO orders (id, customer_id, parent) VALUES (1, 0, 7), (2, 1, 7)`)
+		require.ErrorIs(t, err, grant.ErrPartialCommit)
+		assert.ErrorContains(t, err, "committed on s0, commit failed on s1")
+		var n int
+		require.NoError(t, sc.shards[0].QueryRow(`SELECT count(*) FROM orders`).Scan(&n))
+		assert.Equal(t, 1, n, "s0 committed")
+		require.NoError(t, sc.shards[1].QueryRow(`SELECT count(*) FROM orders`).Scan(&n))
+		assert.Equal(t, 0, n, "s1 did not")
+		_, err = sc.db.Exec(`INSERT INTO orders (id, customer_id) VALUES (3, 0), (4, 1)`)
+		require.NoError(t, err, "the failed commit left no transaction open in the pool")
+	})
+}
+
+// sqliteForeignKeyCluster is a 2-shard SQLite cluster whose connections
+// enforce foreign keys (a per-connection setting in SQLite).
+func sqliteForeignKeyCluster(t *testing.T) *shardCluster {
+	sc := &shardCluster{d: dialect.SQLite, n: 2}
+	dbs := map[string]*config.Database{}
+	for i := range 2 {
+		dsn := "file:" + filepath.Join(t.TempDir(), shardName(i)+".db") + "?_pragma=foreign_keys(1)&_pragma=busy_timeout(5000)"
+		dbs[shardName(i)] = &config.Database{Primary: dsn}
+		sc.shards = append(sc.shards, openDirect(t, dialect.SQLite, dsn))
+	}
+	c, err := grant.NewConnector(&grant.Config{Dialect: dialect.SQLite, Databases: dbs, DefaultDatabase: "s0",
+		Health: config.Health{Disabled: true}, Sharding: shardingConfig(2)})
+	require.NoError(t, err)
+	sc.c, sc.db = c, sql.OpenDB(c)
+	t.Cleanup(func() { sc.db.Close() })
+	return sc
 }

@@ -167,6 +167,7 @@ func (t *Tx) Commit() error {
 			return
 		}
 		if e := p.tx.Commit(); e != nil {
+			p.tx.Rollback() // a driver may leave the transaction open
 			err = p.pc.Node.Wrap(e)
 			if len(committed) > 0 {
 				err = fmt.Errorf("grant: transaction committed on %v but its commit on %s failed (it had no writes Grant could see): %w", committed, p.db.Name, err)
