@@ -61,6 +61,14 @@ func (vc *Conn) PrepareContext(_ context.Context, query string) (driver.Stmt, er
 
 // QueryContext routes and runs a query.
 func (vc *Conn) QueryContext(ctx context.Context, q string, args []driver.NamedValue) (driver.Rows, error) {
+	if vc.tx != nil && vc.c.shards != nil {
+		if st := vc.c.cache.Analyze(vc.c.cfg.Dialect, q); savepointKind(st) {
+			if _, err := vc.tx.savepoint(ctx, st, q, args); err != nil {
+				return nil, err
+			}
+			return noRows{}, nil
+		}
+	}
 	s, pl, err := vc.plan(ctx, q, args)
 	if err != nil {
 		return nil, err
@@ -88,14 +96,15 @@ func (vc *Conn) query(ctx context.Context, s *step, q string, args []driver.Name
 		}
 		return r.start(base, st, pc.Node), nil
 	}
-	return vc.c.queryPooled(ctx, s, q, args)
+	return vc.c.queryPooled(ctx, s, q, args, 1)
 }
 
 // queryPooled runs a query on a connection taken from the pool of the node
-// s routes to, retrying as configured. It touches no session state, so
-// fan-out reads call it from several goroutines.
-func (c *Connector) queryPooled(ctx context.Context, s *step, q string, args []driver.NamedValue) (driver.Rows, error) {
-	for attempt := 1; ; attempt++ {
+// s routes to, from the given attempt on, retrying as configured. It
+// touches no session state, so fan-out reads call it from several
+// goroutines.
+func (c *Connector) queryPooled(ctx context.Context, s *step, q string, args []driver.NamedValue, attempt int) (driver.Rows, error) {
+	for ; ; attempt++ {
 		r := getRows()
 		n := s.rt.Node
 		err := n.Acquire(ctx, &r.pc)
@@ -276,8 +285,8 @@ func (vc *Conn) Close() error {
 // Raw calls fn with the real driver connection (for example pgx's
 // *stdlib.Conn, whose Conn().CopyFrom Grant does not otherwise expose) of
 // the primary of the target database, or of the open transaction's
-// participant there. The
-// connection must not be used after fn returns.
+// participant there (which then counts as written to). The connection must
+// not be used after fn returns.
 //
 //	conn.Raw(func(dc any) error {
 //		return dc.(*grant.Conn).Raw(ctx, func(real any) error {
@@ -286,15 +295,20 @@ func (vc *Conn) Close() error {
 //		})
 //	})
 func (vc *Conn) Raw(ctx context.Context, fn func(driverConn any) error) error {
-	db, err := vc.c.database(routing.FromContext(ctx))
+	db, err := vc.c.databaseNamed(vc.target(routing.FromContext(ctx)))
 	if err != nil {
 		return err
 	}
-	if vc.tx != nil {
-		p, err := vc.tx.enlist(ctx, db)
+	if t := vc.tx; t != nil {
+		// What fn does is unknown (CopyFrom writes): it counts as a write.
+		if err := t.checkWrite("Raw", db); err != nil {
+			return err
+		}
+		p, err := t.enlist(ctx, db)
 		if err != nil {
 			return err
 		}
+		t.wrote(p)
 		return fn(interceptors.Unwrap(p.pc.Driver()))
 	}
 	if p := vc.pinOf(db.Name); p != nil {

@@ -54,7 +54,7 @@ func (c *Connector) databaseNamed(name string) (*registry.Database, error) {
 func (vc *Conn) plan(ctx context.Context, q string, args []driver.NamedValue) (step, *sharding.Plan, error) {
 	o := routing.FromContext(ctx)
 	st := vc.c.cache.Analyze(vc.c.cfg.Dialect, q)
-	name := o.Database()
+	name := vc.target(o)
 	if sp := vc.c.shards; sp != nil && (name != "" || sp.Sharded(st)) {
 		if _, err := vc.c.databaseNamed(name); err != nil {
 			return step{}, nil, err
@@ -74,6 +74,19 @@ func (vc *Conn) plan(ctx context.Context, q string, args []driver.NamedValue) (s
 	}
 	s, err := vc.decide(ctx, st, db, o, true)
 	return s, nil, err
+}
+
+// target returns the name of the database a statement under o targets:
+// its own (grant.UseDatabase, grant.UseShard), else the one its transaction
+// was begun for, else "" for the default.
+func (vc *Conn) target(o *routing.Overrides) string {
+	if name := o.Database(); name != "" {
+		return name
+	}
+	if vc.tx != nil {
+		return vc.tx.o.Database()
+	}
+	return ""
 }
 
 // decide routes st on db for this session. In a transaction it first

@@ -19,9 +19,11 @@ import (
 // ErrPartialCommit is matched (errors.Is) by the error of a write on several
 // databases, outside a transaction, whose commit succeeded on some databases
 // and failed on others. Each database runs its part in a transaction of its
-// own and every part must succeed before any commits, so this happens only
-// when a commit itself fails (a server crash or a lost connection between
-// the commits); the error names the databases on each side.
+// own and every part must succeed before any commits, and the commits are
+// not cut short by the statement's context, so this happens only when a
+// commit itself fails (a server crash, a lost connection, a deferred
+// constraint between the commits); the error names the databases on each
+// side. Two-phase commit will close this window.
 var ErrPartialCommit = errors.New("grant: write committed on some databases only")
 
 // leg is one database's part of a statement planned on several databases.
@@ -36,12 +38,15 @@ type leg struct {
 	err   error
 }
 
-// legs decides where each database's part of pl runs. A write in a
-// transaction is refused before anything runs when it spans databases (all
-// plans here do), since two-phase commit is not available, unless it is
-// tentative: run, then kept only if it changed rows on one database.
+// legs decides where each database's part of pl runs. In a transaction a
+// statement that may write is refused before anything runs, since it spans
+// databases (all plans here do) and two-phase commit is not available,
+// unless it is tentative: run, then kept only if it changed rows on one
+// database. Outside one, a statement that leaves session state (an advisory
+// lock, a session setting) is refused: its state would be spread over
+// pooled connections of several databases.
 func (vc *Conn) legs(ctx context.Context, st *analyze.Statement, pl *sharding.Plan, tentative bool) ([]leg, error) {
-	if vc.tx != nil && pl.Writes && !tentative {
+	if vc.tx != nil && !tentative && (pl.Writes || routing.MayWrite(st)) {
 		e := &CrossShardWriteError{Statement: st.SQL}
 		if w := vc.tx.writer; w != nil {
 			e.Writing = w.db.Name
@@ -61,12 +66,16 @@ func (vc *Conn) legs(ctx context.Context, st *analyze.Statement, pl *sharding.Pl
 		}
 		l := &out[i]
 		l.q = q
-		if l.s, err = vc.decide(ctx, st, db, o, !tentative); err != nil {
+		// The write rule was checked above, for all the databases at once.
+		if l.s, err = vc.decide(ctx, st, db, o, false); err != nil {
 			return nil, err
 		}
 		switch {
 		case l.s.tp != nil:
 			l.pc = l.s.tp.pc
+		case l.s.rt.Pin:
+			return nil, &sharding.RefusedError{Statement: st.SQL, Table: pl.Table, Reason: "it " + st.PinReason +
+				" on " + fmt.Sprint(len(pl.Shards)) + " databases at once: pin one with grant.UseShard"}
 		case l.s.in.Pinned != nil:
 			l.pc = &vc.pinOf(db.Name).Conn
 		}
@@ -78,12 +87,32 @@ func (vc *Conn) legs(ctx context.Context, st *analyze.Statement, pl *sharding.Pl
 	return out, nil
 }
 
+// acquireLegs takes, in database order, a pooled connection for each leg
+// the session or transaction holds none for. One global order means that
+// concurrent fan-outs never wait on each other in a cycle when the pools
+// are capped (pool.max_open). On a failure it gives back those it took.
+func (vc *Conn) acquireLegs(ctx context.Context, legs []leg) error {
+	for i := range legs {
+		l := &legs[i]
+		if l.pc != nil {
+			continue
+		}
+		if err := l.s.rt.Node.Acquire(ctx, &l.own); err != nil {
+			vc.releaseLegs(legs, nil)
+			return fmt.Errorf("grant: shard %s: %w", l.q.Database, err)
+		}
+		l.pc = &l.own
+	}
+	return nil
+}
+
 // execShards runs a statement planned on several databases. Outside a
 // transaction a write runs on every database in a transaction of its own,
 // all in parallel, and commits only when every part succeeded; DDL, which
 // MySQL cannot roll back, runs as is.
 func (vc *Conn) execShards(ctx context.Context, st *analyze.Statement, pl *sharding.Plan) (driver.Result, error) {
-	tentative := vc.tx != nil && pl.Writes && (st.Kind == analyze.KindUpdate || st.Kind == analyze.KindDelete)
+	tentative := vc.tx != nil && pl.Writes && (pl.Route == sharding.RouteScatter || pl.Route == sharding.RouteMulti) &&
+		(st.Kind == analyze.KindUpdate || st.Kind == analyze.KindDelete)
 	legs, err := vc.legs(ctx, st, pl, tentative)
 	if err != nil {
 		return nil, err
@@ -120,32 +149,26 @@ func (vc *Conn) execShards(ctx context.Context, st *analyze.Statement, pl *shard
 	}
 	r := &shardsResult{}
 	for i := range legs {
-		n, err := legs[i].res.RowsAffected()
-		if err != nil {
-			return nil, fmt.Errorf("grant: shard %s: %w", legs[i].q.Database, err)
-		}
-		r.rows += n
+		r.res = append(r.res, legs[i].res)
 		r.dbs = append(r.dbs, legs[i].q.Database)
 	}
 	return r, nil
 }
 
-// runLegs takes each leg's connection (a pooled one from the node routing
-// chose, unless the session or transaction holds one), begins its own
+// runLegs takes the legs' connections (acquireLegs), begins each leg's own
 // transaction when local, and runs fn on it: in parallel outside a
-// transaction, in order inside one (its connections are the session's). It
-// returns the first error in database order, naming the database.
+// transaction, in order inside one (its connections are the session's). A
+// leg's transaction begins under a context without the statement's
+// cancellation: drivers keep it for the commit, which must not be cut short
+// between two databases. It returns the first error in database order,
+// naming the database.
 func (vc *Conn) runLegs(ctx context.Context, legs []leg, local bool, fn func(context.Context, *leg) error) error {
+	if err := vc.acquireLegs(ctx, legs); err != nil {
+		return err
+	}
 	run := func(l *leg) {
-		if l.pc == nil {
-			l.pc = &l.own
-			if l.err = l.s.rt.Node.Acquire(ctx, l.pc); l.err != nil {
-				l.pc = nil
-				return
-			}
-		}
 		if local {
-			if l.local, l.err = beginOn(ctx, l.pc.Driver(), driver.TxOptions{}); l.err != nil {
+			if l.local, l.err = beginOn(context.WithoutCancel(ctx), l.pc.Driver(), driver.TxOptions{}); l.err != nil {
 				return
 			}
 		}
@@ -173,6 +196,9 @@ func (vc *Conn) runLegs(ctx context.Context, legs []leg, local bool, fn func(con
 			return fmt.Errorf("grant: shard %s: %w", l.q.Database, l.s.rt.Node.Wrap(l.err))
 		}
 	}
+	if err := ctx.Err(); err != nil && local {
+		return fmt.Errorf("grant: before committing on %d databases: %w", len(legs), err)
+	}
 	return nil
 }
 
@@ -198,20 +224,20 @@ func (vc *Conn) finishLegs(ctx context.Context, legs []leg, local bool) error {
 			}
 		}
 		committed = append(committed, l.q.Database)
-		if vc.tx != nil {
-			if l.s.writes() {
-				vc.tx.wrote(l.s.tp)
-			}
-		} else if l.s.writes() {
-			vc.c.recordWrite(ctx, l.s.in, l.pc.Driver())
+		if vc.tx == nil && l.s.writes() {
+			vc.c.recordWrite(context.WithoutCancel(ctx), l.s.in, l.pc.Driver())
 		}
 	}
 	var err error
 	if cause != nil {
 		err = fmt.Errorf("grant: shard %s: commit: %w", failed, cause)
 		if len(committed) > 0 {
-			err = fmt.Errorf("%w: committed on %s, commit failed on %s, rolled back on [%s]: %w", ErrPartialCommit,
-				strings.Join(committed, ", "), failed, strings.Join(rolledBack, ", "), err)
+			rest := ""
+			if len(rolledBack) > 0 {
+				rest = ", rolled back on " + strings.Join(rolledBack, ", ")
+			}
+			err = fmt.Errorf("%w: committed on %s, commit failed on %s%s: %w", ErrPartialCommit,
+				strings.Join(committed, ", "), failed, rest, err)
 		}
 	}
 	vc.releaseLegs(legs, err)
@@ -291,15 +317,25 @@ func (vc *Conn) releaseLegs(legs []leg, err error) {
 	}
 }
 
-// shardsResult is the result of a write that ran on several databases, each
-// on different rows.
+// shardsResult is the result of a statement that ran on several databases,
+// each on different rows.
 type shardsResult struct {
-	rows int64
-	dbs  []string
+	res []driver.Result
+	dbs []string
 }
 
 // RowsAffected returns the sum over the databases.
-func (r *shardsResult) RowsAffected() (int64, error) { return r.rows, nil }
+func (r *shardsResult) RowsAffected() (int64, error) {
+	var sum int64
+	for i, res := range r.res {
+		n, err := res.RowsAffected()
+		if err != nil {
+			return 0, fmt.Errorf("grant: shard %s: %w", r.dbs[i], err)
+		}
+		sum += n
+	}
+	return sum, nil
+}
 
 // LastInsertId is not available: each database generated its own ids.
 func (r *shardsResult) LastInsertId() (int64, error) {

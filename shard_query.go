@@ -8,6 +8,7 @@ import (
 
 	"github.com/grantsql/grant/internal/analyze"
 	"github.com/grantsql/grant/internal/merge"
+	"github.com/grantsql/grant/registry"
 	"github.com/grantsql/grant/sharding"
 )
 
@@ -27,6 +28,9 @@ func (vc *Conn) queryShards(ctx context.Context, st *analyze.Statement, pl *shar
 	if pl.Merge == nil {
 		return nil, fmt.Errorf("grant: the plan of %q reads %d databases without a merge", st.SQL, len(legs))
 	}
+	if err := vc.acquireLegs(ctx, legs); err != nil {
+		return nil, err
+	}
 	sources := make([]merge.Source, len(legs))
 	for i := range legs {
 		l := &legs[i]
@@ -34,22 +38,46 @@ func (vc *Conn) queryShards(ctx context.Context, st *analyze.Statement, pl *shar
 			return vc.c.openLeg(ctx, l)
 		}}
 	}
-	return merge.Open(ctx, *pl.Merge, sources)
+	r, err := merge.Open(ctx, *pl.Merge, sources)
+	if err != nil {
+		vc.releaseLegs(legs, nil) // the connections no source took
+	}
+	return r, err
 }
 
-// openLeg runs one database's query of a fan-out read, on the connection
-// the transaction or session holds there, or on a pooled one. It runs on a
-// goroutine of its own and touches no session state.
+// openLeg runs one database's query of a fan-out read. It runs on a
+// goroutine of its own and touches no session state. On a connection taken
+// for this read (acquireLegs) the rows stream, and the connection goes back
+// to its pool when they close; a failed first try is retried as configured.
+// On a connection the transaction or session holds, the rows are read to
+// the end before Open returns: the merge reads ahead on its goroutines, and
+// database/sql may run the session's next statement on that connection
+// while the merged rows are still open.
 func (c *Connector) openLeg(ctx context.Context, l *leg) (driver.Rows, error) {
-	if l.pc == nil {
-		return c.queryPooled(ctx, &l.s, l.q.SQL, l.q.Args)
+	if l.pc == &l.own {
+		r := getRows()
+		r.pc, l.own, l.pc = l.own, registry.Conn{}, nil
+		n := r.pc.Node
+		base, st, err := query(ctx, r.pc.Driver(), l.q.SQL, l.q.Args)
+		if err == nil {
+			return r.start(base, st, n), nil
+		}
+		r.pc.Release(err)
+		putRows(r)
+		if err = n.Wrap(err); !c.retry(ctx, &l.s, err, 1) {
+			return nil, err
+		}
+		return c.queryPooled(ctx, &l.s, l.q.SQL, l.q.Args, 2)
 	}
 	base, st, err := query(ctx, l.pc.Driver(), l.q.SQL, l.q.Args)
 	if err != nil {
 		return nil, l.pc.Node.Wrap(err)
 	}
-	r := &rows{viewMask: -1}
-	return r.start(base, st, l.pc.Node), nil
+	b, err := merge.ReadAll((&rows{viewMask: -1}).start(base, st, l.pc.Node))
+	if err != nil {
+		return nil, err
+	}
+	return b.Rows(), nil
 }
 
 // queryWrites runs a write with RETURNING on several databases, each in a

@@ -24,6 +24,7 @@ const tentativeSavepoint = "grant_tentative"
 // released and the rows affected add up. An UPDATE that set the shard key
 // is undone the same way when it changed rows off the key's database.
 func (vc *Conn) execTentative(ctx context.Context, st *analyze.Statement, pl *sharding.Plan, legs []leg) (driver.Result, error) {
+	t := vc.tx
 	var err error
 	set := 0
 	for i := range legs {
@@ -39,56 +40,79 @@ func (vc *Conn) execTentative(ctx context.Context, st *analyze.Statement, pl *sh
 			break
 		}
 	}
-	var changed []*part
+	var changed []*part // the databases this statement changed rows on
 	r := &shardsResult{}
 	if err == nil {
 		for i := range legs {
 			l := &legs[i]
-			n := resultRows(l)
-			r.rows += max(n, 0)
+			r.res = append(r.res, l.res)
 			r.dbs = append(r.dbs, l.q.Database)
-			if n != 0 {
+			if resultRows(l) != 0 {
 				changed = append(changed, l.s.tp)
 			}
 		}
-		if w := vc.tx.writer; w != nil {
-			dbs := []*part{w}
-			for _, p := range changed {
-				if p != w {
-					dbs = append(dbs, p)
-				}
-			}
-			changed = dbs
-		}
-		if err = keyMoved(st, pl, legs, resultRows); err != nil {
-			changed = nil
-		} else if len(changed) > 1 {
-			e := &CrossShardWriteError{Statement: st.SQL, Changed: true}
-			for _, p := range changed {
-				e.Databases = append(e.Databases, p.db.Name)
-			}
-			err = e
-		}
-	}
-	end := "RELEASE SAVEPOINT " + tentativeSavepoint
-	if err != nil {
-		end = "ROLLBACK TO SAVEPOINT " + tentativeSavepoint
-	}
-	for i := range legs[:set] {
-		p := legs[i].s.tp
-		_, e := exec(ctx, p.pc.Driver(), end, nil)
-		if e == nil && err != nil {
-			_, e = exec(ctx, p.pc.Driver(), "RELEASE SAVEPOINT "+tentativeSavepoint, nil)
-		}
-		if e != nil {
-			err = errors.Join(err, fmt.Errorf("grant: shard %s: %s: %w", p.db.Name, end, p.pc.Node.Wrap(e)))
+		err = keyMoved(st, pl, legs, resultRows)
+		if err == nil {
+			err = t.checkChanged(st.SQL, changed)
 		}
 	}
 	if err != nil {
+		if uerr := t.undoTentative(ctx, legs[:set]); uerr != nil {
+			err = errors.Join(err, uerr)
+		}
 		return nil, err
 	}
+	// Released: the statement stands.
+	for i := range legs {
+		p := legs[i].s.tp
+		if _, e := exec(context.WithoutCancel(ctx), p.pc.Driver(), "RELEASE SAVEPOINT "+tentativeSavepoint, nil); e != nil {
+			t.failed = fmt.Errorf("releasing savepoint %s on %s: %w", tentativeSavepoint, p.db.Name, p.pc.Node.Wrap(e))
+			return nil, t.failed
+		}
+	}
 	for _, p := range changed {
-		vc.tx.wrote(p)
+		t.wrote(p)
 	}
 	return r, nil
+}
+
+// checkChanged refuses a tentative statement that changed rows on more than
+// one database, counting the one the transaction already writes to.
+func (t *Tx) checkChanged(statement string, changed []*part) error {
+	dbs := map[*part]bool{}
+	for _, p := range changed {
+		dbs[p] = true
+	}
+	if t.writer != nil {
+		dbs[t.writer] = true
+	}
+	if len(dbs) <= 1 {
+		return nil
+	}
+	e := &CrossShardWriteError{Statement: statement, Changed: true}
+	if t.writer != nil {
+		e.Writing = t.writer.db.Name
+	}
+	for _, p := range changed {
+		e.Databases = append(e.Databases, p.db.Name)
+	}
+	return e
+}
+
+// undoTentative rolls the databases where the statement ran back to the
+// savepoint, under a context the statement's deadline cannot cut short. If
+// that fails somewhere, changes Grant cannot see may remain, so the
+// transaction is marked failed: Commit will roll it back.
+func (t *Tx) undoTentative(ctx context.Context, legs []leg) error {
+	ctx = context.WithoutCancel(ctx)
+	for i := range legs {
+		p := legs[i].s.tp
+		for _, q := range []string{"ROLLBACK TO SAVEPOINT ", "RELEASE SAVEPOINT "} {
+			if _, err := exec(ctx, p.pc.Driver(), q+tentativeSavepoint, nil); err != nil {
+				t.failed = fmt.Errorf("undoing a statement on %s: %s%s: %w", p.db.Name, q, tentativeSavepoint, p.pc.Node.Wrap(err))
+				return fmt.Errorf("grant: the transaction can only roll back now: %w", t.failed)
+			}
+		}
+	}
+	return nil
 }

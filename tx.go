@@ -30,6 +30,10 @@ type Tx struct {
 	buf    [1]*part
 	writer *part // the participant the transaction writes to, or nil
 	saves  []savepoint
+	// failed, when set, is why the transaction can no longer commit: a
+	// statement that ran on several databases could not be undone on all
+	// of them. Commit then rolls back and returns it.
+	failed error
 	done   bool
 }
 
@@ -65,7 +69,10 @@ func (t *Tx) part(db *registry.Database) *part {
 }
 
 // enlist returns the participant of db, beginning it where routing puts a
-// transaction of db when it has none yet.
+// transaction of db when it has none yet. The real transaction begins under
+// the context of BeginTx, not of the statement: drivers keep that context
+// for the commit, and database/sql keeps it alive until the transaction
+// ends.
 func (t *Tx) enlist(ctx context.Context, db *registry.Database) (*part, error) {
 	if p := t.part(db); p != nil {
 		return p, nil
@@ -86,8 +93,11 @@ func (t *Tx) enlist(ctx context.Context, db *registry.Database) (*part, error) {
 		pinned = &pp.Conn
 		pp.state = true // a transaction's effects may linger (SET inside it)
 	}
-	if err := p.begin(ctx, rt.Node, pinned, t.opts); err != nil {
-		return nil, err
+	if err := p.begin(ctx, t.ctx, rt.Node, pinned, t.opts); err != nil {
+		if len(t.parts) == 0 && t.vc.c.shards == nil {
+			return nil, err // as the one database reported it
+		}
+		return nil, fmt.Errorf("grant: beginning the transaction on %s: %w", db.Name, err)
 	}
 	if err := t.replaySavepoints(ctx, p); err != nil {
 		p.tx.Rollback()
@@ -98,7 +108,8 @@ func (t *Tx) enlist(ctx context.Context, db *registry.Database) (*part, error) {
 	return p, nil
 }
 
-func (p *part) begin(ctx context.Context, n *registry.Node, pinned *registry.Conn, opts driver.TxOptions) error {
+// begin takes a connection under ctx and begins on it under txCtx.
+func (p *part) begin(ctx, txCtx context.Context, n *registry.Node, pinned *registry.Conn, opts driver.TxOptions) error {
 	if pinned != nil && pinned.Node == n {
 		p.pc = pinned
 	} else {
@@ -107,7 +118,7 @@ func (p *part) begin(ctx context.Context, n *registry.Node, pinned *registry.Con
 			return err
 		}
 	}
-	tx, err := beginOn(ctx, p.pc.Driver(), opts)
+	tx, err := beginOn(txCtx, p.pc.Driver(), opts)
 	if err != nil {
 		p.release(err)
 		return n.Wrap(err)
@@ -151,16 +162,21 @@ func (t *Tx) wrote(p *part) {
 	}
 }
 
-// Commit commits every participant, the one that wrote first: if that
-// commit fails the others roll back. Committed writes count for
+// Commit commits every participant, the one that wrote last: a failure
+// before it rolls it back, so nothing written is committed unless every
+// other participant committed first. Committed writes count for
 // read-your-writes. The connections go back to their pools.
 func (t *Tx) Commit() error {
 	if t.done {
 		return errTxDone
 	}
 	t.done = true
+	if t.failed != nil {
+		rerr := t.rollbackAll()
+		t.finish(rerr)
+		return errors.Join(fmt.Errorf("grant: transaction rolled back: %w", t.failed), rerr)
+	}
 	var err error
-	var committed []string
 	commit := func(p *part) {
 		if err != nil {
 			p.tx.Rollback()
@@ -169,23 +185,22 @@ func (t *Tx) Commit() error {
 		if e := p.tx.Commit(); e != nil {
 			p.tx.Rollback() // a driver may leave the transaction open
 			err = p.pc.Node.Wrap(e)
-			if len(committed) > 0 {
-				err = fmt.Errorf("grant: transaction committed on %v but its commit on %s failed (it had no writes Grant could see): %w", committed, p.db.Name, err)
+			if len(t.parts) > 1 {
+				err = fmt.Errorf("grant: commit on %s: %w", p.db.Name, err)
 			}
 			return
 		}
-		committed = append(committed, p.db.Name)
 		if p.wrote {
 			t.vc.c.recordWrite(context.WithoutCancel(t.ctx), p.in, p.pc.Driver())
 		}
-	}
-	if t.writer != nil {
-		commit(t.writer)
 	}
 	for _, p := range t.parts {
 		if p != t.writer {
 			commit(p)
 		}
+	}
+	if t.writer != nil {
+		commit(t.writer)
 	}
 	t.finish(err)
 	return err
@@ -197,13 +212,19 @@ func (t *Tx) Rollback() error {
 		return errTxDone
 	}
 	t.done = true
+	err := t.rollbackAll()
+	t.finish(err)
+	return err
+}
+
+// rollbackAll rolls every participant back and returns the first error.
+func (t *Tx) rollbackAll() error {
 	var err error
 	for _, p := range t.parts {
 		if e := p.tx.Rollback(); e != nil && err == nil {
 			err = p.pc.Node.Wrap(e)
 		}
 	}
-	t.finish(err)
 	return err
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/grantsql/grant/internal/analyze"
@@ -43,12 +44,18 @@ func (t *Tx) savepoint(ctx context.Context, st *analyze.Statement, q string, arg
 		return nil, fmt.Errorf("grant: %s: no savepoint %q in this transaction", q, name)
 	}
 	var res driver.Result = driver.RowsAffected(0)
-	for _, p := range t.parts {
+	for i, p := range t.parts {
 		r, err := exec(ctx, p.pc.Driver(), q, cloneArgs(args))
 		if err != nil {
-			return nil, fmt.Errorf("grant: %s on %s: %w", st.Kind, p.db.Name, p.pc.Node.Wrap(err))
+			err = fmt.Errorf("grant: %q on %s: %w", q, p.db.Name, p.pc.Node.Wrap(err))
+			if i > 0 {
+				// It took effect on the databases before this one only.
+				t.failed = err
+				err = fmt.Errorf("%w (the transaction can only roll back now)", err)
+			}
+			return nil, err
 		}
-		if p == t.parts[0] {
+		if i == 0 {
 			res = r
 		}
 	}
@@ -81,3 +88,11 @@ func cloneArgs(args []driver.NamedValue) []driver.NamedValue {
 	}
 	return append([]driver.NamedValue(nil), args...)
 }
+
+// noRows is the empty result of a statement run through Query that returns
+// no rows (a savepoint).
+type noRows struct{}
+
+func (noRows) Columns() []string         { return nil }
+func (noRows) Close() error              { return nil }
+func (noRows) Next([]driver.Value) error { return io.EOF }
