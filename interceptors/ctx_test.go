@@ -146,6 +146,7 @@ func TestCountersConcurrent(t *testing.T) {
 	db := sql.OpenDB(interceptors.Wrap(fake.connector(), counters, sqlmw.NullInterceptor{}))
 	defer db.Close()
 	db.SetMaxOpenConns(4)
+	db.SetMaxIdleConns(4) // else database/sql closes and reopens connections above its idle default of 2
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
