@@ -98,7 +98,12 @@ func (vc *Conn) acquireLegs(ctx context.Context, legs []leg) error {
 			continue
 		}
 		if err := l.s.rt.Node.Acquire(ctx, &l.own); err != nil {
-			vc.releaseLegs(legs, nil)
+			for j := range legs[:i] {
+				if t := &legs[j]; t.pc == &t.own {
+					t.own.Release(nil)
+					t.pc = nil // nothing ran on it
+				}
+			}
 			return fmt.Errorf("grant: shard %s: %w", l.q.Database, err)
 		}
 		l.pc = &l.own
