@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -30,6 +31,9 @@ func TestDemo(t *testing.T) {
 	assert.Contains(t, s, "orders by status, merged from 4 shards: new 100 (avg")
 	assert.Contains(t, s, "the transaction already writes to s1")
 	assert.Contains(t, s, "the INSERT does not give shard key column customer_id")
+	for i := range 4 {
+		assert.Regexp(t, fmt.Sprintf(`s%d\.primary\s+primary\s+true\s+\d+\s+3\s`, i), s, "each shard ran its UseShard count and the 2 fan-out reads")
+	}
 }
 
 func TestUsage(t *testing.T) {

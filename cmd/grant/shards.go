@@ -44,7 +44,7 @@ func shardTour(ctx context.Context, dir string, orders int, out io.Writer) error
 	if err != nil {
 		return err
 	}
-	c, err := grant.NewConnector(cfg)
+	c, err := grant.NewConnector(cfg, grant.WithCounters())
 	if err != nil {
 		return err
 	}
@@ -99,7 +99,12 @@ func shardTour(ctx context.Context, dir string, orders int, out io.Writer) error
 		}
 		fmt.Fprintln(out)
 	}
-	return shardQueries(ctx, db, out)
+	if err := shardQueries(ctx, db, out); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "   what went where:\n")
+	printNodes(out, c)
+	return nil
 }
 
 // loadShardOrders writes orders and their items in multi-row INSERTs that
