@@ -61,15 +61,14 @@ func (vc *Conn) PrepareContext(_ context.Context, query string) (driver.Stmt, er
 
 // QueryContext routes and runs a query.
 func (vc *Conn) QueryContext(ctx context.Context, q string, args []driver.NamedValue) (driver.Rows, error) {
-	if vc.tx != nil && vc.c.shards != nil {
-		if st := vc.c.cache.Analyze(vc.c.cfg.Dialect, q); savepointKind(st) {
-			if _, err := vc.tx.savepoint(ctx, st, q, args); err != nil {
-				return nil, err
-			}
-			return noRows{}, nil
+	st := vc.c.cache.Analyze(vc.c.cfg.Dialect, q)
+	if vc.txSavepoint(st) {
+		if _, err := vc.tx.savepoint(ctx, st, q, args); err != nil {
+			return nil, err
 		}
+		return noRows{}, nil
 	}
-	s, pl, err := vc.plan(ctx, q, args)
+	s, pl, err := vc.plan(ctx, st, args)
 	if err != nil {
 		return nil, err
 	}
@@ -130,12 +129,11 @@ func (c *Connector) queryPooled(ctx context.Context, s *step, q string, args []d
 
 // ExecContext routes and runs a statement that returns no rows.
 func (vc *Conn) ExecContext(ctx context.Context, q string, args []driver.NamedValue) (driver.Result, error) {
-	if vc.tx != nil && vc.c.shards != nil {
-		if st := vc.c.cache.Analyze(vc.c.cfg.Dialect, q); savepointKind(st) {
-			return vc.tx.savepoint(ctx, st, q, args)
-		}
+	st := vc.c.cache.Analyze(vc.c.cfg.Dialect, q)
+	if vc.txSavepoint(st) {
+		return vc.tx.savepoint(ctx, st, q, args)
 	}
-	s, pl, err := vc.plan(ctx, q, args)
+	s, pl, err := vc.plan(ctx, st, args)
 	if err != nil {
 		return nil, err
 	}

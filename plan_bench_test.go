@@ -42,7 +42,7 @@ func BenchmarkPlanSingleShard(b *testing.B) {
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		args[0].Value = int64(i)
-		s, pl, err := vc.plan(ctx, q, args)
+		s, pl, err := vc.plan(ctx, c.cache.Analyze(dialect.SQLite, q), args)
 		if err != nil || pl != nil || s.rt.Node == nil {
 			b.Fatal(err, pl)
 		}

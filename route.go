@@ -45,15 +45,14 @@ func (c *Connector) databaseNamed(name string) (*registry.Database, error) {
 	return db, nil
 }
 
-// plan analyzes q (cached) and plans it for this session. A statement on
+// plan plans the analyzed statement st for this session. A statement on
 // sharded or broadcast tables (or pinned to a shard) is planned by the
 // sharding planner: when it runs on one database the step routes it there
 // (the SQL and arguments are the caller's); when it runs on several the
 // sharding plan is returned for the caller to run, with a step holding
 // only the analysis.
-func (vc *Conn) plan(ctx context.Context, q string, args []driver.NamedValue) (step, *sharding.Plan, error) {
+func (vc *Conn) plan(ctx context.Context, st *analyze.Statement, args []driver.NamedValue) (step, *sharding.Plan, error) {
 	o := routing.FromContext(ctx)
-	st := vc.c.cache.Analyze(vc.c.cfg.Dialect, q)
 	name := vc.target(o)
 	if sp := vc.c.shards; sp != nil && (name != "" || sp.Sharded(st)) {
 		if _, err := vc.c.databaseNamed(name); err != nil {

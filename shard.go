@@ -58,6 +58,17 @@ func (e *CrossShardWriteError) Error() string {
 		"a transaction may write to one database only (two-phase commit is not available), so nothing ran", s, len(e.Databases), e.Databases)
 }
 
+// crossShardWrite builds the refusal of statement, which writes (or, when
+// changed, changed rows) on dbs while the transaction writes to writer
+// (nil: none yet).
+func crossShardWrite(statement string, writer *part, changed bool, dbs ...string) *CrossShardWriteError {
+	e := &CrossShardWriteError{Statement: statement, Databases: dbs, Changed: changed}
+	if writer != nil {
+		e.Writing = writer.db.Name
+	}
+	return e
+}
+
 // Is reports whether target is ErrCrossShardWrite.
 func (e *CrossShardWriteError) Is(target error) bool { return target == ErrCrossShardWrite }
 

@@ -47,14 +47,11 @@ type leg struct {
 // pooled connections of several databases.
 func (vc *Conn) legs(ctx context.Context, st *analyze.Statement, pl *sharding.Plan, tentative bool) ([]leg, error) {
 	if vc.tx != nil && !tentative && (pl.Writes || routing.MayWrite(st)) {
-		e := &CrossShardWriteError{Statement: st.SQL}
-		if w := vc.tx.writer; w != nil {
-			e.Writing = w.db.Name
-		}
+		names := make([]string, len(pl.Shards))
 		for i := range pl.Shards {
-			e.Databases = append(e.Databases, pl.Shards[i].Database)
+			names[i] = pl.Shards[i].Database
 		}
-		return nil, e
+		return nil, crossShardWrite(st.SQL, vc.tx.writer, false, names...)
 	}
 	o := routing.FromContext(ctx)
 	out := make([]leg, len(pl.Shards))

@@ -89,14 +89,11 @@ func (t *Tx) checkChanged(statement string, changed []*part) error {
 	if len(dbs) <= 1 {
 		return nil
 	}
-	e := &CrossShardWriteError{Statement: statement, Changed: true}
-	if t.writer != nil {
-		e.Writing = t.writer.db.Name
+	names := make([]string, len(changed))
+	for i, p := range changed {
+		names[i] = p.db.Name
 	}
-	for _, p := range changed {
-		e.Databases = append(e.Databases, p.db.Name)
-	}
-	return e
+	return crossShardWrite(statement, t.writer, true, names...)
 }
 
 // undoTentative rolls the databases where the statement ran back to the

@@ -144,14 +144,11 @@ func (t *Tx) checkWrite(statement string, dbs ...*registry.Database) error {
 	if len(dbs) == 0 || len(dbs) == 1 && (t.writer == nil || t.writer.db == dbs[0]) {
 		return nil
 	}
-	e := &CrossShardWriteError{Statement: statement}
-	if t.writer != nil {
-		e.Writing = t.writer.db.Name
+	names := make([]string, len(dbs))
+	for i, d := range dbs {
+		names[i] = d.Name
 	}
-	for _, d := range dbs {
-		e.Databases = append(e.Databases, d.Name)
-	}
-	return e
+	return crossShardWrite(statement, t.writer, false, names...)
 }
 
 // wrote records that a statement may have written through p.

@@ -16,6 +16,13 @@ type savepoint struct {
 	name, sql string
 }
 
+// txSavepoint reports whether st is a savepoint statement that the
+// transaction runs on every database it has (sharded clusters only: without
+// sharding a transaction has one database and the statement runs there).
+func (vc *Conn) txSavepoint(st *analyze.Statement) bool {
+	return vc.tx != nil && vc.c.shards != nil && savepointKind(st)
+}
+
 // savepointKind reports whether st sets, releases or rolls back to a
 // savepoint.
 func savepointKind(st *analyze.Statement) bool {
