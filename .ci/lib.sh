@@ -120,9 +120,12 @@ ci_install_packages() {
 
 # ci_have_packages: are the programs we use there already?
 ci_have_packages() {
-	ci_pg_bin >/dev/null 2>&1 &&
-		command -v mariadbd mariadb-install-db mariadb mariadb-admin \
-			pgrep ss runuser setsid >/dev/null 2>&1
+	ci_pg_bin >/dev/null 2>&1 || return 1
+	# One at a time: `command -v a b` succeeds when any one of them is found.
+	local prog
+	for prog in mariadbd mariadb-install-db mariadb mariadb-admin pgrep ss runuser setsid; do
+		command -v "$prog" >/dev/null 2>&1 || return 1
+	done
 }
 
 # ci_pg_bin: the bin directory of the newest installed PostgreSQL server (15
