@@ -264,7 +264,12 @@ func (vc *Conn) ResetSession(context.Context) error {
 }
 
 // IsValid reports whether database/sql may keep pooling the connection.
-func (vc *Conn) IsValid() bool { return !vc.closed }
+func (vc *Conn) IsValid() bool {
+	if vc.tx == nil {
+		vc.unpin()
+	}
+	return !vc.closed
+}
 
 // Close ends the session, rolling back an unfinished transaction.
 func (vc *Conn) Close() error {
