@@ -3,7 +3,8 @@ package interceptors
 import (
 	"context"
 	"database/sql/driver"
-	"errors"
+
+	"github.com/grantsql/grant/internal/drivercall"
 )
 
 // parentConn gives a base connection the context interfaces the interceptor
@@ -11,95 +12,28 @@ import (
 type parentConn struct{ driver.Conn }
 
 func (c parentConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
-	if b, ok := c.Conn.(driver.ConnBeginTx); ok {
-		return b.BeginTx(ctx, opts)
-	}
-	if opts.Isolation != driver.IsolationLevel(0) || opts.ReadOnly {
-		return nil, errors.New("driver does not support non-default isolation level or read-only transactions")
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	return c.Conn.Begin() //nolint:staticcheck // legacy fallback
+	return drivercall.Begin(ctx, c.Conn, opts)
 }
 
 func (c parentConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
-	if p, ok := c.Conn.(driver.ConnPrepareContext); ok {
-		return p.PrepareContext(ctx, query)
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	return c.Conn.Prepare(query)
+	return drivercall.Prepare(ctx, c.Conn, query)
 }
 
 func (c parentConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
-	if e, ok := c.Conn.(driver.ExecerContext); ok {
-		return e.ExecContext(ctx, query, args)
-	}
-	vals, err := values(args)
-	if err != nil {
-		return nil, err
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	return c.Conn.(driver.Execer).Exec(query, vals) //nolint:staticcheck // legacy fallback
+	return drivercall.ExecDirect(ctx, c.Conn, query, args)
 }
 
 func (c parentConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
-	if q, ok := c.Conn.(driver.QueryerContext); ok {
-		return q.QueryContext(ctx, query, args)
-	}
-	vals, err := values(args)
-	if err != nil {
-		return nil, err
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	return c.Conn.(driver.Queryer).Query(query, vals) //nolint:staticcheck // legacy fallback
+	return drivercall.QueryDirect(ctx, c.Conn, query, args)
 }
 
 // parentStmt does the same for statements.
 type parentStmt struct{ driver.Stmt }
 
 func (s parentStmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
-	if e, ok := s.Stmt.(driver.StmtExecContext); ok {
-		return e.ExecContext(ctx, args)
-	}
-	vals, err := values(args)
-	if err != nil {
-		return nil, err
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	return s.Stmt.Exec(vals) //nolint:staticcheck // legacy fallback
+	return drivercall.StmtExec(ctx, s.Stmt, args)
 }
 
 func (s parentStmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
-	if q, ok := s.Stmt.(driver.StmtQueryContext); ok {
-		return q.QueryContext(ctx, args)
-	}
-	vals, err := values(args)
-	if err != nil {
-		return nil, err
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	return s.Stmt.Query(vals) //nolint:staticcheck // legacy fallback
-}
-
-// values converts named arguments for a legacy driver, which cannot take names.
-func values(named []driver.NamedValue) ([]driver.Value, error) {
-	out := make([]driver.Value, len(named))
-	for i, nv := range named {
-		if nv.Name != "" {
-			return nil, errors.New("driver does not support the use of Named Parameters")
-		}
-		out[i] = nv.Value
-	}
-	return out, nil
+	return drivercall.StmtQuery(ctx, s.Stmt, args)
 }

@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/grantsql/grant/dialect"
+	"github.com/grantsql/grant/internal/drivercall"
 	"github.com/grantsql/grant/registry"
 )
 
@@ -51,27 +52,9 @@ func (r *Router) CurrentPosition(ctx context.Context, dc driver.Conn) (Position,
 // queryRow runs q without arguments on a driver connection and returns its
 // first row, which must have want columns.
 func queryRow(ctx context.Context, dc driver.Conn, q string, want int) ([]driver.Value, error) {
-	var rows driver.Rows
-	err := driver.ErrSkip
-	if qc, ok := dc.(driver.QueryerContext); ok {
-		rows, err = qc.QueryContext(ctx, q, nil)
-	}
-	if err == driver.ErrSkip {
-		var st driver.Stmt
-		if pc, ok := dc.(driver.ConnPrepareContext); ok {
-			st, err = pc.PrepareContext(ctx, q)
-		} else {
-			st, err = dc.Prepare(q)
-		}
-		if err != nil {
-			return nil, err
-		}
+	rows, st, err := drivercall.Query(ctx, dc, q, nil, nil)
+	if st != nil {
 		defer st.Close()
-		if sq, ok := st.(driver.StmtQueryContext); ok {
-			rows, err = sq.QueryContext(ctx, nil)
-		} else {
-			rows, err = st.Query(nil) //nolint:staticcheck // fallback for old drivers
-		}
 	}
 	if err != nil {
 		return nil, err
