@@ -109,3 +109,17 @@ func IsConnError(err error) bool {
 func SafeToRetry(err error) bool {
 	return errors.Is(err, driver.ErrBadConn) || pgconn.SafeToRetry(err)
 }
+
+// staleStatement reports whether err says that a statement prepared earlier
+// on the connection cannot run as prepared, and was not run: the server no
+// longer knows it (PostgreSQL 26000 after DISCARD or DEALLOCATE, MySQL
+// 1243), or PostgreSQL refuses its cached plan after a change of the
+// table's columns. Preparing the statement again is then safe.
+func staleStatement(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "26000" || pgErr.Code == "0A000" && strings.Contains(pgErr.Message, "cached plan must not change result type")
+	}
+	var myErr *mysql.MySQLError
+	return errors.As(err, &myErr) && myErr.Number == 1243
+}

@@ -33,6 +33,13 @@ type Options struct {
 	Probe func(ctx context.Context, n *Node) error
 	// Logger receives health transitions; nil means slog.Default().
 	Logger *slog.Logger
+	// Connector returns the driver connector of one node's DSN; nil means
+	// the dialect's real driver. Tests put a fake driver here.
+	Connector func(d dialect.Dialect, dsn string) (driver.Connector, error)
+	// StatementCache is how many prepared statements each physical
+	// connection keeps: 0 means DefaultStatementCache, a negative value
+	// none.
+	StatementCache int
 }
 
 // Database is one logical database: its primary and replicas.
@@ -96,7 +103,11 @@ func (r *Registry) node(errs *config.Errors, db string, role Role, idx int, path
 		Name: path[len("databases."):], Database: db, Role: role, Index: idx,
 		Redacted: dsn.Redact(r.Dialect, raw), dialect: r.Dialect, dsn: raw,
 	}
-	base, err := connector(r.Dialect, raw)
+	open := r.opts.Connector
+	if open == nil {
+		open = connector
+	}
+	base, err := open(r.Dialect, raw)
 	if err != nil {
 		*errs = append(*errs, &config.Error{Path: path, Err: fmt.Errorf("%s: %s", n.Redacted, n.scrub(err.Error()))})
 		return nil
@@ -109,7 +120,11 @@ func (r *Registry) node(errs *config.Errors, db string, role Role, idx int, path
 	if r.opts.Interceptors != nil {
 		chain = append(chain, r.opts.Interceptors(n)...)
 	}
-	n.DB = sql.OpenDB(interceptors.Wrap(base, chain...))
+	cache := r.opts.StatementCache
+	if cache == 0 {
+		cache = DefaultStatementCache
+	}
+	n.DB = sql.OpenDB(wrapConnector(interceptors.Wrap(base, chain...), cache))
 	p := r.Config.PoolFor(db)
 	n.DB.SetMaxOpenConns(p.MaxOpen)
 	n.DB.SetMaxIdleConns(p.MaxIdle)
