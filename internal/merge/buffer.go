@@ -55,7 +55,7 @@ func (b *Buffered) Rows() driver.Rows {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	r := &rows{ctx: ctx, cancel: cancel, done: make(chan struct{}), meta: b.meta,
 		names: b.names, visible: len(b.names), top: &sliceStage{data: b.Data}}
-	return mirror(r, b.meta)
+	return r
 }
 
 // sliceStage yields rows held in memory.

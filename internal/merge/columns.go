@@ -5,26 +5,18 @@ import (
 	"reflect"
 )
 
-// Capabilities: the optional column-type interfaces a driver.Rows may
-// implement. database/sql behaves differently when one is absent (a scan
-// type of any, no length, nullability unknown), so the merged rows implement
-// exactly the ones shard 0's rows implement.
-const (
-	capScanType = 1 << iota
-	capDatabaseTypeName
-	capLength
-	capNullable
-	capPrecisionScale
-)
-
 // columnMeta is shard 0's column metadata, read once when its rows open,
 // before any Next. Reading it then, on the reader's goroutine, keeps every
 // call into the driver's rows on one goroutine; the merged rows answer from
 // this copy for as long as they are open, after shard 0's rows are closed.
 // (For SQLite the scan type and length follow the first row, which is also
 // what one database reports before the first Next.)
+//
+// The merged rows implement every column-type interface and answer from
+// this copy; where shard 0's rows lack one, the copy holds what database/sql
+// reports without it (a scan type of any, no length, nullability and
+// precision unknown), so what the application sees does not change.
 type columnMeta struct {
-	caps  int
 	types []columnType
 }
 
@@ -46,13 +38,9 @@ func snapshotColumns(r driver.Rows, n int) *columnMeta {
 	ln, okL := r.(driver.RowsColumnTypeLength)
 	nl, okN := r.(driver.RowsColumnTypeNullable)
 	ps, okP := r.(driver.RowsColumnTypePrecisionScale)
-	for i, ok := range []bool{okS, okD, okL, okN, okP} {
-		if ok {
-			m.caps |= 1 << i
-		}
-	}
 	for i := range m.types {
 		t := &m.types[i]
+		t.scan = anyType
 		if okS {
 			t.scan = st.ColumnTypeScanType(i)
 		}
@@ -72,30 +60,34 @@ func snapshotColumns(r driver.Rows, n int) *columnMeta {
 	return m
 }
 
-// The method sets, one per capability, embedded next to *rows below.
-type (
-	scanTypes     struct{ m *columnMeta }
-	databaseNames struct{ m *columnMeta }
-	lengths       struct{ m *columnMeta }
-	nullables     struct{ m *columnMeta }
-	precisions    struct{ m *columnMeta }
+var anyType = reflect.TypeFor[any]()
+
+var (
+	_ driver.RowsColumnTypeScanType         = (*rows)(nil)
+	_ driver.RowsColumnTypeDatabaseTypeName = (*rows)(nil)
+	_ driver.RowsColumnTypeLength           = (*rows)(nil)
+	_ driver.RowsColumnTypeNullable         = (*rows)(nil)
+	_ driver.RowsColumnTypePrecisionScale   = (*rows)(nil)
 )
 
-func (c scanTypes) ColumnTypeScanType(i int) reflect.Type { return c.m.types[i].scan }
+// ColumnTypeScanType returns shard 0's scan type of column i.
+func (r *rows) ColumnTypeScanType(i int) reflect.Type { return r.meta.types[i].scan }
 
-func (c databaseNames) ColumnTypeDatabaseTypeName(i int) string {
-	return c.m.types[i].databaseName
+// ColumnTypeDatabaseTypeName returns shard 0's type name of column i.
+func (r *rows) ColumnTypeDatabaseTypeName(i int) string { return r.meta.types[i].databaseName }
+
+// ColumnTypeLength returns shard 0's length of column i.
+func (r *rows) ColumnTypeLength(i int) (int64, bool) {
+	return r.meta.types[i].length, r.meta.types[i].hasLength
 }
 
-func (c lengths) ColumnTypeLength(i int) (int64, bool) {
-	return c.m.types[i].length, c.m.types[i].hasLength
+// ColumnTypeNullable returns shard 0's nullability of column i.
+func (r *rows) ColumnTypeNullable(i int) (nullable, ok bool) {
+	return r.meta.types[i].nullable, r.meta.types[i].hasNullable
 }
 
-func (c nullables) ColumnTypeNullable(i int) (bool, bool) {
-	return c.m.types[i].nullable, c.m.types[i].hasNullable
-}
-
-func (c precisions) ColumnTypePrecisionScale(i int) (int64, int64, bool) {
-	t := c.m.types[i]
+// ColumnTypePrecisionScale returns shard 0's precision and scale of column i.
+func (r *rows) ColumnTypePrecisionScale(i int) (precision, scale int64, ok bool) {
+	t := r.meta.types[i]
 	return t.precision, t.scale, t.hasPrecisionAndScale
 }

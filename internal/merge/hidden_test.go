@@ -54,7 +54,7 @@ func TestBufferedReplaysRowsWithTheirColumnTypes(t *testing.T) {
 	defer r.Close()
 	assert.Equal(t, []string{"id", "name"}, r.Columns())
 	dn, ok := r.(driver.RowsColumnTypeDatabaseTypeName)
-	require.True(t, ok, "the replay mirrors the source's column-type interfaces")
+	require.True(t, ok, "the replay answers column types")
 	assert.Equal(t, src.ColumnTypeDatabaseTypeName(1), dn.ColumnTypeDatabaseTypeName(1))
 	got, err := readAll(t, r)
 	require.NoError(t, err)

@@ -95,7 +95,7 @@ func Open(ctx context.Context, spec Spec, sources []Source) (driver.Rows, error)
 		r.wg.Wait()
 		return nil, context.Cause(ctx)
 	}
-	return mirror(r, r.meta), nil
+	return r, nil
 }
 
 func checkColumns(shards []*shard, columns [][]string) error {

@@ -52,7 +52,7 @@ func buildRules(s *Spec, meta *columnMeta, n int) []rule {
 	}
 	for i := range rules {
 		typeName := ""
-		if meta != nil && meta.caps&capDatabaseTypeName != 0 {
+		if meta != nil {
 			typeName = strings.ToUpper(strings.TrimSpace(meta.types[i].databaseName))
 			typeName = strings.TrimPrefix(typeName, "UNSIGNED ")
 		}
