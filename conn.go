@@ -3,27 +3,19 @@ package grant
 import (
 	"context"
 	"database/sql/driver"
-	"errors"
-	"time"
 
-	"github.com/grantsql/grant/interceptors"
-	"github.com/grantsql/grant/registry"
-	"github.com/grantsql/grant/routing"
+	"github.com/grantsql/grant/internal/engine"
 )
 
 // Conn is a virtual connection: the session database/sql pools. Outside a
 // transaction it holds no physical connection between statements, unless a
 // statement left session state (SET, a temporary table, an advisory lock,
 // ...) on one: the session is then pinned to that connection until
-// database/sql resets it. It implements every optional connection interface
-// of database/sql/driver.
+// database/sql takes the session back. When database/sql pools the
+// connection it holds no physical connection at all. It implements every
+// optional connection interface of database/sql/driver.
 type Conn struct {
-	c      *Connector
-	tx     *Tx
-	sess   *routing.Session // read-your-writes of this session
-	pins   []*pin           // pinned physical connections, one per database at most
-	free   []*pin           // pins given back, for reuse
-	closed bool
+	s *engine.Session
 }
 
 var (
@@ -50,160 +42,23 @@ func (vc *Conn) Prepare(query string) (driver.Stmt, error) {
 }
 
 // PrepareContext returns a virtual statement. It contacts no server: each
-// execution is routed on its own, like a statement run directly, and the real
-// driver prepares or caches it on the physical connection it runs on.
+// execution is routed on its own, and runs as a statement prepared on the
+// physical connection it lands on, kept there for later executions.
 func (vc *Conn) PrepareContext(_ context.Context, query string) (driver.Stmt, error) {
-	if vc.closed {
+	if !vc.s.Usable() {
 		return nil, driver.ErrBadConn
 	}
-	return &Stmt{vc: vc, query: query}, nil
+	return &Stmt{s: vc.s, query: query}, nil
 }
 
 // QueryContext routes and runs a query.
 func (vc *Conn) QueryContext(ctx context.Context, q string, args []driver.NamedValue) (driver.Rows, error) {
-	st := vc.c.cache.Analyze(vc.c.cfg.Dialect, q)
-	if vc.txSavepoint(st) {
-		if _, err := vc.tx.savepoint(ctx, st, q, args); err != nil {
-			return nil, err
-		}
-		return noRows{}, nil
-	}
-	s, pl, err := vc.plan(ctx, st, args)
-	if err != nil {
-		return nil, err
-	}
-	if pl != nil {
-		return vc.queryShards(ctx, s.st, pl)
-	}
-	return vc.query(ctx, &s, q, args)
-}
-
-// query runs a query routed by s, on the connection the session holds or
-// on a pooled one (retried as configured).
-func (vc *Conn) query(ctx context.Context, s *step, q string, args []driver.NamedValue) (driver.Rows, error) {
-	if pc, held, err := vc.held(ctx, s); held {
-		if err != nil {
-			return nil, err
-		}
-		base, st, err := query(ctx, pc.Driver(), q, args)
-		if err != nil {
-			return nil, vc.heldFailed(pc, err)
-		}
-		r := &rows{viewMask: -1}
-		if vc.tx == nil && s.writes() {
-			r.record(vc.c, ctx, s.in, pc.Driver())
-		}
-		return r.start(base, st, pc.Node), nil
-	}
-	return vc.c.queryPooled(ctx, s, q, args, 1)
-}
-
-// queryPooled runs a query on a connection taken from the pool of the node
-// s routes to, from the given attempt on, retrying as configured. It
-// touches no session state, so fan-out reads call it from several
-// goroutines.
-func (c *Connector) queryPooled(ctx context.Context, s *step, q string, args []driver.NamedValue, attempt int) (driver.Rows, error) {
-	for ; ; attempt++ {
-		r := getRows()
-		n := s.rt.Node
-		err := n.Acquire(ctx, &r.pc)
-		if err == nil {
-			var base driver.Rows
-			var st driver.Stmt
-			base, st, err = query(ctx, r.pc.Driver(), q, args)
-			if err == nil {
-				if s.writes() {
-					r.record(c, ctx, s.in, r.pc.Driver())
-				}
-				return r.start(base, st, n), nil
-			}
-			r.pc.Release(err)
-			err = n.Wrap(err)
-		}
-		putRows(r)
-		if !c.retry(ctx, s, err, attempt) {
-			return nil, err
-		}
-	}
+	return vc.s.Query(ctx, q, args, false)
 }
 
 // ExecContext routes and runs a statement that returns no rows.
 func (vc *Conn) ExecContext(ctx context.Context, q string, args []driver.NamedValue) (driver.Result, error) {
-	st := vc.c.cache.Analyze(vc.c.cfg.Dialect, q)
-	if vc.txSavepoint(st) {
-		return vc.tx.savepoint(ctx, st, q, args)
-	}
-	s, pl, err := vc.plan(ctx, st, args)
-	if err != nil {
-		return nil, err
-	}
-	if pl != nil {
-		return vc.execShards(ctx, s.st, pl)
-	}
-	if pc, held, err := vc.held(ctx, &s); held {
-		if err != nil {
-			return nil, err
-		}
-		res, err := exec(ctx, pc.Driver(), q, args)
-		if err != nil {
-			return nil, vc.heldFailed(pc, err)
-		}
-		if vc.tx == nil && s.writes() {
-			vc.c.recordWrite(ctx, s.in, pc.Driver())
-		}
-		return res, nil
-	}
-	for attempt := 1; ; attempt++ {
-		var pc registry.Conn
-		n := s.rt.Node
-		err := n.Acquire(ctx, &pc)
-		if err == nil {
-			var res driver.Result
-			res, err = exec(ctx, pc.Driver(), q, args)
-			if err == nil && s.writes() {
-				vc.c.recordWrite(ctx, s.in, pc.Driver())
-			}
-			pc.Release(err)
-			if err == nil {
-				return res, nil
-			}
-			err = n.Wrap(err)
-		}
-		if !vc.c.retry(ctx, &s, err, attempt) {
-			return nil, err
-		}
-	}
-}
-
-// retry decides whether a failed attempt is tried again, and waits the
-// configured backoff. Only connection-level failures are retried: any
-// statement when the driver guarantees it was not sent, and reads
-// otherwise. A read whose replica failed counts against the replica's
-// health and is retried on the primary.
-func (c *Connector) retry(ctx context.Context, s *step, err error, attempt int) bool {
-	r := c.cfg.Retry
-	connErr := registry.IsConnError(err)
-	n := s.rt.Node
-	if connErr && n.Role == registry.Replica {
-		c.reg.ReportFailure(n, err)
-		s.rt.Node = s.in.DB.Primary
-	}
-	if attempt >= r.Attempts || ctx.Err() != nil {
-		return false
-	}
-	if !registry.SafeToRetry(err) && !(s.st.Read && connErr) {
-		return false
-	}
-	if r.Backoff > 0 {
-		t := time.NewTimer(r.Backoff.D())
-		defer t.Stop()
-		select {
-		case <-ctx.Done():
-			return false
-		case <-t.C:
-		}
-	}
-	return true
+	return vc.s.Exec(ctx, q, args, false)
 }
 
 // Begin starts a transaction with default options.
@@ -218,72 +73,33 @@ func (vc *Conn) Begin() (driver.Tx, error) {
 // it begins at once on the target database; with sharding each database
 // begins at the transaction's first statement there.
 func (vc *Conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
-	if vc.tx != nil {
-		return nil, errors.New("grant: a transaction is already open on this connection")
+	tx, err := vc.s.Begin(ctx, opts)
+	if err != nil {
+		return nil, err
 	}
-	o := routing.FromContext(ctx)
-	tx := newTx(ctx, vc, o, opts)
-	if vc.c.shards == nil {
-		db, err := vc.c.database(o)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := tx.enlist(ctx, db); err != nil {
-			return nil, err
-		}
-	}
-	vc.tx = tx
 	return tx, nil
 }
 
 // Ping checks the primary of the target database.
-func (vc *Conn) Ping(ctx context.Context) error {
-	db, err := vc.c.database(routing.FromContext(ctx))
-	if err != nil {
-		return err
-	}
-	var pc registry.Conn
-	if err := db.Primary.Acquire(ctx, &pc); err != nil {
-		return err
-	}
-	if p, ok := pc.Driver().(driver.Pinger); ok {
-		err = p.Ping(ctx)
-	}
-	pc.Release(err)
-	return db.Primary.Wrap(err)
-}
+func (vc *Conn) Ping(ctx context.Context) error { return vc.s.Ping(ctx) }
 
 // ResetSession is called by database/sql before it reuses the session for
 // another caller: pinned connections go back to their pools.
 func (vc *Conn) ResetSession(context.Context) error {
-	if vc.closed {
+	if !vc.s.Release() {
 		return driver.ErrBadConn
 	}
-	vc.unpin()
 	return nil
 }
 
-// IsValid reports whether database/sql may keep pooling the connection.
-func (vc *Conn) IsValid() bool {
-	if vc.tx == nil {
-		vc.unpin()
-	}
-	return !vc.closed
-}
+// IsValid is called by database/sql when it takes the session back into
+// its pool: the session gives back every physical connection it holds, so
+// an idle virtual connection holds none. It reports whether the session
+// can be pooled.
+func (vc *Conn) IsValid() bool { return vc.s.Release() }
 
 // Close ends the session, rolling back an unfinished transaction.
-func (vc *Conn) Close() error {
-	if vc.closed {
-		return nil
-	}
-	vc.closed = true
-	var err error
-	if vc.tx != nil {
-		err = vc.tx.Rollback()
-	}
-	vc.unpin()
-	return err
-}
+func (vc *Conn) Close() error { return vc.s.Close() }
 
 // Raw calls fn with the real driver connection (for example pgx's
 // *stdlib.Conn, whose Conn().CopyFrom Grant does not otherwise expose) of
@@ -298,30 +114,5 @@ func (vc *Conn) Close() error {
 //		})
 //	})
 func (vc *Conn) Raw(ctx context.Context, fn func(driverConn any) error) error {
-	db, err := vc.c.databaseNamed(vc.target(routing.FromContext(ctx)))
-	if err != nil {
-		return err
-	}
-	if t := vc.tx; t != nil {
-		// What fn does is unknown (CopyFrom writes): it counts as a write.
-		if err := t.checkWrite("Raw", db); err != nil {
-			return err
-		}
-		p, err := t.enlist(ctx, db)
-		if err != nil {
-			return err
-		}
-		t.wrote(p)
-		return fn(interceptors.Unwrap(p.pc.Driver()))
-	}
-	if p := vc.pinOf(db.Name); p != nil {
-		return fn(interceptors.Unwrap(p.Driver()))
-	}
-	var pc registry.Conn
-	if err := db.Primary.Acquire(ctx, &pc); err != nil {
-		return err
-	}
-	err = fn(interceptors.Unwrap(pc.Driver()))
-	pc.Release(err)
-	return err
+	return vc.s.Raw(ctx, fn)
 }

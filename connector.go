@@ -5,7 +5,7 @@ import (
 	"database/sql/driver"
 	"io"
 
-	"github.com/grantsql/grant/internal/analyze"
+	"github.com/grantsql/grant/internal/engine"
 	"github.com/grantsql/grant/registry"
 	"github.com/grantsql/grant/routing"
 	"github.com/grantsql/grant/sharding"
@@ -17,8 +17,7 @@ type Connector struct {
 	cfg    *Config
 	reg    *registry.Registry
 	router *routing.Router
-	cache  *analyze.Cache
-	shards *sharding.Planner // nil without a sharding section
+	engine *engine.Engine
 	driver driver.Driver
 	opts   options
 }
@@ -43,12 +42,13 @@ func newConnector(cfg *Config, d driver.Driver, opts []Option) (*Connector, erro
 	for _, o := range opts {
 		o(&c.opts)
 	}
+	var planner *sharding.Planner
 	if !cfg.Sharding.Empty() {
 		p, err := sharding.NewPlanner(*cfg.Sharding, cfg.Dialect, cfg.DefaultDatabase, cfg.DatabaseNames())
 		if err != nil {
 			return nil, err
 		}
-		c.shards = p
+		planner = p
 	}
 	reg, err := registry.Open(cfg, c.opts.reg)
 	if err != nil {
@@ -60,14 +60,15 @@ func newConnector(cfg *Config, d driver.Driver, opts []Option) (*Connector, erro
 		return nil, err
 	}
 	router.Start()
-	c.reg, c.router, c.cache = reg, router, analyze.NewCache(0)
+	c.reg, c.router = reg, router
+	c.engine = engine.New(cfg, reg, router, planner)
 	return c, nil
 }
 
 // Connect returns a virtual connection. It takes no physical connection:
 // each statement takes one from the node it is routed to.
 func (c *Connector) Connect(context.Context) (driver.Conn, error) {
-	return &Conn{c: c, sess: routing.NewSession()}, nil
+	return &Conn{s: c.engine.NewSession()}, nil
 }
 
 // Driver returns the grant driver.

@@ -3,13 +3,17 @@ package grant
 import (
 	"context"
 	"database/sql/driver"
+
+	"github.com/grantsql/grant/internal/engine"
 )
 
 // Stmt is a virtual prepared statement. Each execution is routed like a
-// direct statement; the real driver prepares or caches the statement on
-// the physical connection it runs on.
+// direct statement and runs as a statement prepared on the physical
+// connection it lands on: the first execution there prepares it on the
+// server, later ones reuse it (pool.statement_cache bounds how many each
+// physical connection keeps).
 type Stmt struct {
-	vc    *Conn
+	s     *engine.Session
 	query string
 }
 
@@ -20,7 +24,8 @@ var (
 	_ driver.NamedValueChecker = (*Stmt)(nil)
 )
 
-// Close releases nothing: a virtual statement holds no server resources.
+// Close releases nothing: the server-side statements belong to the
+// physical connections, which close them when they close or need room.
 func (s *Stmt) Close() error { return nil }
 
 // NumInput returns -1: the real driver checks the argument count.
@@ -41,12 +46,12 @@ func (s *Stmt) Query(args []driver.Value) (driver.Rows, error) {
 
 // ExecContext routes and runs the statement.
 func (s *Stmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
-	return s.vc.ExecContext(ctx, s.query, args)
+	return s.s.Exec(ctx, s.query, args, true)
 }
 
 // QueryContext routes and runs the query.
 func (s *Stmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
-	return s.vc.QueryContext(ctx, s.query, args)
+	return s.s.Query(ctx, s.query, args, true)
 }
 
 func namedArgs(args []driver.Value) []driver.NamedValue {

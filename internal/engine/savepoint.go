@@ -1,4 +1,4 @@
-package grant
+package engine
 
 import (
 	"context"
@@ -19,8 +19,8 @@ type savepoint struct {
 // txSavepoint reports whether st is a savepoint statement that the
 // transaction runs on every database it has (sharded clusters only: without
 // sharding a transaction has one database and the statement runs there).
-func (vc *Conn) txSavepoint(st *analyze.Statement) bool {
-	return vc.tx != nil && vc.c.shards != nil && savepointKind(st)
+func (s *Session) txSavepoint(st *analyze.Statement) bool {
+	return s.tx != nil && s.e.planner != nil && savepointKind(st)
 }
 
 // savepointKind reports whether st sets, releases or rolls back to a
@@ -52,7 +52,7 @@ func (t *Tx) savepoint(ctx context.Context, st *analyze.Statement, q string, arg
 	}
 	var res driver.Result = driver.RowsAffected(0)
 	for i, p := range t.parts {
-		r, err := exec(ctx, p.pc.Driver(), q, cloneArgs(args))
+		r, err := p.pc.Exec(ctx, q, cloneArgs(args), false)
 		if err != nil {
 			err = fmt.Errorf("grant: %q on %s: %w", q, p.db.Name, p.pc.Node.Wrap(err))
 			if i > 0 {
@@ -80,9 +80,9 @@ func (t *Tx) savepoint(ctx context.Context, st *analyze.Statement, q string, arg
 
 // replaySavepoints sets the transaction's open savepoints on a participant
 // that just began.
-func (t *Tx) replaySavepoints(ctx context.Context, p *part) error {
+func (t *Tx) replaySavepoints(ctx context.Context, p *participant) error {
 	for _, s := range t.saves {
-		if _, err := exec(ctx, p.pc.Driver(), s.sql, nil); err != nil {
+		if _, err := p.pc.Exec(ctx, s.sql, nil, false); err != nil {
 			return fmt.Errorf("grant: setting savepoint %s on %s, which joins the transaction: %w", s.name, p.db.Name, p.pc.Node.Wrap(err))
 		}
 	}

@@ -1,4 +1,4 @@
-package grant
+package engine
 
 import (
 	"context"
@@ -23,24 +23,24 @@ const tentativeSavepoint = "grant_tentative"
 // the transaction is as it was before. Otherwise the savepoints are
 // released and the rows affected add up. An UPDATE that set the shard key
 // is undone the same way when it changed rows off the key's database.
-func (vc *Conn) execTentative(ctx context.Context, st *analyze.Statement, pl *sharding.Plan, legs []leg) (driver.Result, error) {
-	t := vc.tx
+func (s *Session) execTentative(ctx context.Context, st *analyze.Statement, pl *sharding.Plan, legs []leg) (driver.Result, error) {
+	t := s.tx
 	var err error
 	set := 0
 	for i := range legs {
 		l := &legs[i]
-		dc := l.s.tp.pc.Driver()
-		if _, err = exec(ctx, dc, "SAVEPOINT "+tentativeSavepoint, nil); err != nil {
-			err = fmt.Errorf("grant: shard %s: %w", l.q.Database, l.s.tp.pc.Node.Wrap(err))
+		pc := l.sp.tp.pc
+		if _, err = pc.Exec(ctx, "SAVEPOINT "+tentativeSavepoint, nil, false); err != nil {
+			err = fmt.Errorf("grant: shard %s: %w", l.q.Database, pc.Node.Wrap(err))
 			break
 		}
 		set++
-		if l.res, err = exec(ctx, dc, l.q.SQL, l.q.Args); err != nil {
-			err = fmt.Errorf("grant: shard %s: %w", l.q.Database, l.s.tp.pc.Node.Wrap(err))
+		if l.res, err = pc.Exec(ctx, l.q.SQL, l.q.Args, false); err != nil {
+			err = fmt.Errorf("grant: shard %s: %w", l.q.Database, pc.Node.Wrap(err))
 			break
 		}
 	}
-	var changed []*part // the databases this statement changed rows on
+	var changed []*participant // the databases this statement changed rows on
 	r := &shardsResult{}
 	if err == nil {
 		for i := range legs {
@@ -48,7 +48,7 @@ func (vc *Conn) execTentative(ctx context.Context, st *analyze.Statement, pl *sh
 			r.res = append(r.res, l.res)
 			r.dbs = append(r.dbs, l.q.Database)
 			if resultRows(l) != 0 {
-				changed = append(changed, l.s.tp)
+				changed = append(changed, l.sp.tp)
 			}
 		}
 		err = keyMoved(st, pl, legs, resultRows)
@@ -64,8 +64,8 @@ func (vc *Conn) execTentative(ctx context.Context, st *analyze.Statement, pl *sh
 	}
 	// Released: the statement stands.
 	for i := range legs {
-		p := legs[i].s.tp
-		if _, e := exec(context.WithoutCancel(ctx), p.pc.Driver(), "RELEASE SAVEPOINT "+tentativeSavepoint, nil); e != nil {
+		p := legs[i].sp.tp
+		if _, e := p.pc.Exec(context.WithoutCancel(ctx), "RELEASE SAVEPOINT "+tentativeSavepoint, nil, false); e != nil {
 			t.failed = fmt.Errorf("releasing savepoint %s on %s: %w", tentativeSavepoint, p.db.Name, p.pc.Node.Wrap(e))
 			return nil, t.failed
 		}
@@ -78,8 +78,8 @@ func (vc *Conn) execTentative(ctx context.Context, st *analyze.Statement, pl *sh
 
 // checkChanged refuses a tentative statement that changed rows on more than
 // one database, counting the one the transaction already writes to.
-func (t *Tx) checkChanged(statement string, changed []*part) error {
-	dbs := map[*part]bool{}
+func (t *Tx) checkChanged(statement string, changed []*participant) error {
+	dbs := map[*participant]bool{}
 	for _, p := range changed {
 		dbs[p] = true
 	}
@@ -93,7 +93,7 @@ func (t *Tx) checkChanged(statement string, changed []*part) error {
 	for i, p := range changed {
 		names[i] = p.db.Name
 	}
-	return crossShardWrite(statement, t.writer, true, names...)
+	return t.refuse(statement, true, names...)
 }
 
 // undoTentative rolls the databases where the statement ran back to the
@@ -103,9 +103,9 @@ func (t *Tx) checkChanged(statement string, changed []*part) error {
 func (t *Tx) undoTentative(ctx context.Context, legs []leg) error {
 	ctx = context.WithoutCancel(ctx)
 	for i := range legs {
-		p := legs[i].s.tp
+		p := legs[i].sp.tp
 		for _, q := range []string{"ROLLBACK TO SAVEPOINT ", "RELEASE SAVEPOINT "} {
-			if _, err := exec(ctx, p.pc.Driver(), q+tentativeSavepoint, nil); err != nil {
+			if _, err := p.pc.Exec(ctx, q+tentativeSavepoint, nil, false); err != nil {
 				t.failed = fmt.Errorf("undoing a statement on %s: %s%s: %w", p.db.Name, q, tentativeSavepoint, p.pc.Node.Wrap(err))
 				return fmt.Errorf("grant: the transaction can only roll back now: %w", t.failed)
 			}

@@ -1,4 +1,4 @@
-package grant
+package engine
 
 import (
 	"context"
@@ -21,29 +21,21 @@ func BenchmarkPlanSingleShard(b *testing.B) {
 		names = append(names, fmt.Sprintf("s%d", i))
 		dbs[names[i]] = &config.Database{Primary: fmt.Sprintf("file:%s/s%d.db", b.TempDir(), i)}
 	}
-	c, err := NewConnector(&Config{Dialect: dialect.SQLite, Databases: dbs, DefaultDatabase: "s0",
+	e := newTestEngine(b, &config.Cluster{Dialect: dialect.SQLite, Databases: dbs, DefaultDatabase: "s0",
 		Health: config.Health{Disabled: true},
 		Sharding: &sharding.Config{
 			Resolvers: map[string]sharding.Spec{"m": {Type: "modulo", Databases: names}},
 			Tables:    map[string]sharding.TableConfig{"orders": {Key: "customer_id", Resolver: "m"}},
-		}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer c.Close()
-	dc, err := c.Connect(context.Background())
-	if err != nil {
-		b.Fatal(err)
-	}
-	vc := dc.(*Conn)
+		}}, nil)
+	s := e.NewSession()
 	ctx := context.Background()
 	q := `SELECT id, customer_id, amount FROM orders WHERE customer_id = ?`
 	args := []driver.NamedValue{{Ordinal: 1, Value: int64(0)}}
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		args[0].Value = int64(i)
-		s, pl, err := vc.plan(ctx, c.cache.Analyze(dialect.SQLite, q), args)
-		if err != nil || pl != nil || s.rt.Node == nil {
+		sp, pl, err := s.plan(ctx, e.cache.Analyze(dialect.SQLite, q), args)
+		if err != nil || pl != nil || sp.rt.Node == nil {
 			b.Fatal(err, pl)
 		}
 	}

@@ -1,0 +1,46 @@
+package engine
+
+import (
+	"testing"
+
+	"github.com/grantsql/grant/config"
+	"github.com/grantsql/grant/registry"
+	"github.com/grantsql/grant/routing"
+	"github.com/grantsql/grant/sharding"
+)
+
+// newTestEngine builds the engine of cfg the way a connector does, with
+// opts for the registry (a fake driver's connectors, a probe), and closes
+// it when the test ends.
+func newTestEngine(t testing.TB, cfg *config.Cluster, opts *registry.Options) *Engine {
+	t.Helper()
+	v, err := cfg.Validate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var planner *sharding.Planner
+	if !v.Sharding.Empty() {
+		if planner, err = sharding.NewPlanner(*v.Sharding, v.Dialect, v.DefaultDatabase, v.DatabaseNames()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var o registry.Options
+	if opts != nil {
+		o = *opts
+	}
+	reg, err := registry.Open(v, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	router, err := routing.FromRegistry(v.Routing, reg, routing.Options{InFlight: (*registry.Node).InFlight})
+	if err != nil {
+		reg.Close()
+		t.Fatal(err)
+	}
+	router.Start()
+	t.Cleanup(func() {
+		router.Close()
+		reg.Close()
+	})
+	return New(v, reg, router, planner)
+}

@@ -1,0 +1,201 @@
+package engine
+
+import (
+	"context"
+	"database/sql/driver"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/grantsql/grant/internal/analyze"
+	"github.com/grantsql/grant/internal/merge"
+	"github.com/grantsql/grant/routing"
+	"github.com/grantsql/grant/sharding"
+)
+
+// leg is one database's part of a statement planned on several databases.
+// Its participant holds the connection it runs on and, for a write outside
+// a transaction, the transaction of its own it runs in.
+type leg struct {
+	participant
+	q   *sharding.ShardQuery
+	sp  step
+	res driver.Result
+	buf *merge.Buffered
+}
+
+// legs decides where each database's part of pl runs. In a transaction a
+// statement that may write is refused before anything runs, since it spans
+// databases, unless it is tentative: run, then kept only if it changed rows
+// on one database. Outside one, a statement that leaves session state (an
+// advisory lock, a session setting) is refused: its state would be spread
+// over pooled connections of several databases.
+func (s *Session) legs(ctx context.Context, st *analyze.Statement, pl *sharding.Plan, tentative bool) ([]leg, error) {
+	if t := s.tx; t != nil && !tentative && (pl.Writes || routing.MayWrite(st)) {
+		names := make([]string, len(pl.Shards))
+		for i := range pl.Shards {
+			names[i] = pl.Shards[i].Database
+		}
+		return nil, t.refuse(st.SQL, false, names...)
+	}
+	// Pooled connections are about to be taken: keep none only for session
+	// results meanwhile (see held).
+	s.unstick()
+	o := routing.FromContext(ctx)
+	out := make([]leg, len(pl.Shards))
+	for i := range pl.Shards {
+		q := &pl.Shards[i]
+		db, err := s.e.database(q.Database)
+		if err != nil {
+			return nil, err
+		}
+		l := &out[i]
+		l.q, l.db = q, db
+		// The write rule was checked above, for all the databases at once.
+		if l.sp, err = s.decide(ctx, st, db, o, false); err != nil {
+			return nil, err
+		}
+		l.in, l.wrote = l.sp.in, pl.Writes
+		switch {
+		case l.sp.tp != nil:
+			l.pc = l.sp.tp.pc
+		case l.sp.rt.Pin:
+			return nil, &sharding.RefusedError{Statement: st.SQL, Table: pl.Table, Reason: "it " + st.PinReason +
+				" on " + fmt.Sprint(len(pl.Shards)) + " databases at once: pin one with grant.UseShard"}
+		case l.sp.in.Pinned != nil:
+			l.pc = &s.pinOf(db.Name).Conn
+		}
+		if q.ArgOrdinals == nil {
+			// Drivers convert arguments in place: each leg needs its own.
+			q.Args = slices.Clone(q.Args)
+		}
+	}
+	return out, nil
+}
+
+// acquireLegs takes, in database order, a pooled connection for each leg
+// the session or transaction holds none for. One global order means that
+// concurrent fan-outs never wait on each other in a cycle when the pools
+// are capped (pool.max_open). On a failure it gives back those it took.
+func (s *Session) acquireLegs(ctx context.Context, legs []leg) error {
+	for i := range legs {
+		l := &legs[i]
+		if l.pc != nil {
+			continue
+		}
+		if err := l.sp.rt.Node.Acquire(ctx, &l.own); err != nil {
+			for j := range legs[:i] {
+				if t := &legs[j]; t.pc == &t.own {
+					t.own.Release(nil)
+					t.pc = nil // nothing ran on it
+				}
+			}
+			return fmt.Errorf("grant: shard %s: %w", l.q.Database, err)
+		}
+		l.pc = &l.own
+	}
+	return nil
+}
+
+// runLegs takes the legs' connections (acquireLegs), begins each leg's own
+// transaction when local, and runs fn on it: in parallel outside a
+// transaction, in order inside one (its connections are the session's). A
+// leg's transaction begins under a context without the statement's
+// cancellation: drivers keep it for the commit, which must not be cut short
+// between two databases. It returns the first error in database order,
+// naming the database.
+func (s *Session) runLegs(ctx context.Context, legs []leg, local bool, fn func(context.Context, *leg) error) error {
+	if err := s.acquireLegs(ctx, legs); err != nil {
+		return err
+	}
+	run := func(l *leg) {
+		if local {
+			if l.tx, l.err = l.pc.Begin(context.WithoutCancel(ctx), driver.TxOptions{}); l.err != nil {
+				return
+			}
+		}
+		l.err = fn(ctx, l)
+	}
+	if s.tx != nil {
+		for i := range legs {
+			if run(&legs[i]); legs[i].err != nil {
+				break
+			}
+		}
+	} else {
+		var wg sync.WaitGroup
+		for i := range legs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				run(&legs[i])
+			}()
+		}
+		wg.Wait()
+	}
+	for i := range legs {
+		if l := &legs[i]; l.err != nil {
+			return fmt.Errorf("grant: shard %s: %w", l.q.Database, l.sp.rt.Node.Wrap(l.err))
+		}
+	}
+	if err := ctx.Err(); err != nil && local {
+		return fmt.Errorf("grant: before committing on %d databases: %w", len(legs), err)
+	}
+	return nil
+}
+
+// finishLegs ends a statement that ran on every leg. Legs that ran in
+// transactions of their own commit through the commit path; otherwise the
+// writes count for read-your-writes and the connections go back.
+func (s *Session) finishLegs(ctx context.Context, legs []leg, local bool) error {
+	if local {
+		parts := make([]*participant, len(legs))
+		for i := range legs {
+			parts[i] = &legs[i].participant
+		}
+		return s.e.commit(ctx, parts)
+	}
+	for i := range legs {
+		if l := &legs[i]; s.tx == nil && l.sp.writes() {
+			s.e.recordWrite(context.WithoutCancel(ctx), l.in, l.pc.Driver())
+		}
+	}
+	releaseLegs(legs)
+	return nil
+}
+
+// abortLegs rolls back the legs' own transactions and gives back their
+// connections after a failure. DDL that ran is reported by the caller.
+func abortLegs(legs []leg) {
+	for i := range legs {
+		if l := &legs[i]; l.tx != nil {
+			if e := l.tx.Rollback(); e != nil && l.err == nil {
+				l.err = e
+			}
+		}
+	}
+	releaseLegs(legs)
+}
+
+// releaseLegs gives back the connections the legs took from pools.
+func releaseLegs(legs []leg) {
+	for i := range legs {
+		legs[i].release(legs[i].err)
+	}
+}
+
+// ranOn adds to the error of a statement that could not be rolled back
+// (DDL) the databases where it did run.
+func ranOn(err error, legs []leg) error {
+	var ran []string
+	for i := range legs {
+		if legs[i].err == nil && legs[i].pc != nil {
+			ran = append(ran, legs[i].q.Database)
+		}
+	}
+	if len(ran) == 0 {
+		return err
+	}
+	return fmt.Errorf("%w (it did run on %s, which keep its effects)", err, strings.Join(ran, ", "))
+}

@@ -1,0 +1,177 @@
+package engine
+
+import (
+	"context"
+	"database/sql/driver"
+	"errors"
+
+	"github.com/grantsql/grant/interceptors"
+	"github.com/grantsql/grant/registry"
+	"github.com/grantsql/grant/routing"
+)
+
+// Session is one virtual connection: its open transaction, the physical
+// connections it holds across statements (pins), and its own
+// read-your-writes record. Outside a transaction it holds a physical
+// connection across statements only while the session needs it: a
+// statement left session state on it, or a write left results a later
+// statement may read (LAST_INSERT_ID, lastval, ROW_COUNT). Release gives
+// every one back.
+type Session struct {
+	e      *Engine
+	tx     *Tx
+	ryw    *routing.Session
+	pins   []*pin // pinned physical connections, one per database at most
+	free   []*pin // pins given back, for reuse
+	broken bool   // a held connection failed: database/sql must drop the session
+}
+
+// Usable reports whether the session can run statements.
+func (s *Session) Usable() bool { return !s.broken }
+
+// Query runs a statement that returns rows. prepared says that the
+// application prepared it (a *sql.Stmt): it then runs as a statement
+// prepared on the physical connection and kept there for the next
+// executions.
+func (s *Session) Query(ctx context.Context, q string, args []driver.NamedValue, prepared bool) (driver.Rows, error) {
+	if s.broken {
+		return nil, driver.ErrBadConn
+	}
+	st := s.e.cache.Analyze(s.e.d, q)
+	if s.txSavepoint(st) {
+		if _, err := s.tx.savepoint(ctx, st, q, args); err != nil {
+			return nil, err
+		}
+		return noRows{}, nil
+	}
+	sp, pl, err := s.plan(ctx, st, args)
+	if err != nil {
+		return nil, err
+	}
+	if pl != nil {
+		return s.queryShards(ctx, st, pl)
+	}
+	out, err := s.single(ctx, &sp, call{q: q, args: args, prepared: prepared, query: true})
+	return out.rows, err
+}
+
+// Exec runs a statement that returns no rows; prepared as for Query.
+func (s *Session) Exec(ctx context.Context, q string, args []driver.NamedValue, prepared bool) (driver.Result, error) {
+	if s.broken {
+		return nil, driver.ErrBadConn
+	}
+	st := s.e.cache.Analyze(s.e.d, q)
+	if s.txSavepoint(st) {
+		return s.tx.savepoint(ctx, st, q, args)
+	}
+	sp, pl, err := s.plan(ctx, st, args)
+	if err != nil {
+		return nil, err
+	}
+	if pl != nil {
+		return s.execShards(ctx, st, pl)
+	}
+	out, err := s.single(ctx, &sp, call{q: q, args: args, prepared: prepared})
+	return out.res, err
+}
+
+// Begin starts a transaction where routing puts it (the primary; a replica
+// for a READ ONLY transaction when read_only_transactions is replica; the
+// pinned connection of a pinned session), with opts' isolation level and
+// read-only flag. Without sharding it begins at once on the target
+// database; with sharding each database begins at the transaction's first
+// statement there.
+func (s *Session) Begin(ctx context.Context, opts driver.TxOptions) (*Tx, error) {
+	if s.broken {
+		return nil, driver.ErrBadConn
+	}
+	if s.tx != nil {
+		return nil, errors.New("grant: a transaction is already open on this connection")
+	}
+	o := routing.FromContext(ctx)
+	tx := &Tx{s: s, ctx: ctx, opts: opts, o: o}
+	tx.parts = tx.buf[:0]
+	if s.e.planner == nil {
+		db, err := s.e.database(o.Database())
+		if err != nil {
+			return nil, err
+		}
+		if _, err := tx.enlist(ctx, db); err != nil {
+			return nil, err
+		}
+	}
+	s.tx = tx
+	return tx, nil
+}
+
+// Ping checks the primary of the target database.
+func (s *Session) Ping(ctx context.Context) error {
+	db, err := s.e.database(routing.FromContext(ctx).Database())
+	if err != nil {
+		return err
+	}
+	var pc registry.Conn
+	if err := db.Primary.Acquire(ctx, &pc); err != nil {
+		return err
+	}
+	if p, ok := pc.Driver().(driver.Pinger); ok {
+		err = p.Ping(ctx)
+	}
+	pc.Release(err)
+	return db.Primary.Wrap(err)
+}
+
+// Release gives back every physical connection the session holds outside a
+// transaction: one carrying session state is closed, so no later user
+// inherits it; any other returns to its pool. database/sql calls it through
+// the driver when it pools the connection (IsValid) and before reusing it
+// (ResetSession). It reports whether the session can be used again.
+func (s *Session) Release() bool {
+	if s.tx == nil {
+		s.unpin()
+	}
+	return !s.broken
+}
+
+// Close ends the session, rolling back an unfinished transaction.
+func (s *Session) Close() error {
+	var err error
+	if s.tx != nil {
+		err = s.tx.Rollback()
+	}
+	s.unpin()
+	s.broken = true
+	return err
+}
+
+// Raw calls fn with the real driver connection of the primary of the
+// target database, or of the open transaction's participant there (which
+// then counts as written to: what fn does is unknown). The connection must
+// not be used after fn returns.
+func (s *Session) Raw(ctx context.Context, fn func(driverConn any) error) error {
+	db, err := s.e.database(s.target(routing.FromContext(ctx)))
+	if err != nil {
+		return err
+	}
+	if t := s.tx; t != nil {
+		if err := t.admit("Raw", db); err != nil {
+			return err
+		}
+		p, err := t.enlist(ctx, db)
+		if err != nil {
+			return err
+		}
+		t.wrote(p)
+		return fn(interceptors.Unwrap(p.pc.Driver()))
+	}
+	if p := s.pinOf(db.Name); p != nil {
+		return fn(interceptors.Unwrap(p.Driver()))
+	}
+	var pc registry.Conn
+	if err := db.Primary.Acquire(ctx, &pc); err != nil {
+		return err
+	}
+	err = fn(interceptors.Unwrap(pc.Driver()))
+	pc.Release(err)
+	return err
+}

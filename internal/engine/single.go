@@ -1,0 +1,149 @@
+package engine
+
+import (
+	"context"
+	"database/sql/driver"
+	"time"
+
+	"github.com/grantsql/grant/registry"
+)
+
+// call is one statement to run on one node: the text and arguments as the
+// application gave them, whether it prepared them, and whether it wants
+// rows (Query) or a result (Exec).
+type call struct {
+	q        string
+	args     []driver.NamedValue
+	prepared bool
+	query    bool
+}
+
+// outcome is what a call returns: rows for a query, a result otherwise.
+type outcome struct {
+	rows driver.Rows
+	res  driver.Result
+}
+
+// single runs c on the node sp routes to: on the connection the session
+// holds for it (a transaction, a pin, or a connection the statement pins),
+// or on one taken from the node's pool, retried as configured. A
+// connection the session took for this very statement carries no session
+// state yet, so a failure on it is retried like one on a pooled connection.
+func (s *Session) single(ctx context.Context, sp *step, c call) (outcome, error) {
+	for attempt := 1; ; attempt++ {
+		pc, held, fresh, err := s.held(ctx, sp)
+		if !held {
+			return s.e.pooled(ctx, sp, c, attempt)
+		}
+		if err == nil {
+			var out outcome
+			if out, err = s.onHeld(ctx, sp, pc, c); err == nil {
+				return out, nil
+			}
+			if !fresh {
+				return out, s.heldFailed(pc, err)
+			}
+			n := pc.Node
+			s.dropPin(pc, err)
+			err = n.Wrap(err)
+		}
+		if !fresh || !s.e.retries(ctx, sp, err, attempt) {
+			return outcome{}, err
+		}
+	}
+}
+
+// onHeld runs c on pc, a connection the session holds.
+func (s *Session) onHeld(ctx context.Context, sp *step, pc *registry.Conn, c call) (outcome, error) {
+	var out outcome
+	record := s.tx == nil && sp.writes()
+	if c.query {
+		base, st, err := pc.Query(ctx, c.q, c.args, c.prepared)
+		if err != nil {
+			return out, err
+		}
+		r := newRows()
+		if record {
+			r.record(s.e, ctx, sp.in, pc.Driver())
+		}
+		out.rows = r.start(base, st, pc.Node)
+		return out, nil
+	}
+	var err error
+	if out.res, err = pc.Exec(ctx, c.q, c.args, c.prepared); err != nil {
+		return out, err
+	}
+	if record {
+		s.e.recordWrite(ctx, sp.in, pc.Driver())
+	}
+	return out, nil
+}
+
+// pooled runs c on a connection taken from the pool of the node sp routes
+// to, from the given attempt on, retrying as configured. It touches no
+// session state, so fan-out reads call it from several goroutines. The
+// rows of a query hold the connection until they are closed.
+func (e *Engine) pooled(ctx context.Context, sp *step, c call, attempt int) (outcome, error) {
+	for ; ; attempt++ {
+		var out outcome
+		n := sp.rt.Node
+		r := newRows()
+		err := n.Acquire(ctx, &r.pc)
+		if err == nil {
+			if c.query {
+				var base driver.Rows
+				var st driver.Stmt
+				if base, st, err = r.pc.Query(ctx, c.q, c.args, c.prepared); err == nil {
+					if sp.writes() {
+						r.record(e, ctx, sp.in, r.pc.Driver())
+					}
+					out.rows = r.start(base, st, n)
+					return out, nil
+				}
+			} else if out.res, err = r.pc.Exec(ctx, c.q, c.args, c.prepared); err == nil && sp.writes() {
+				e.recordWrite(ctx, sp.in, r.pc.Driver())
+			}
+			r.pc.Release(err)
+			if err == nil {
+				r.free()
+				return out, nil
+			}
+			err = n.Wrap(err)
+		}
+		r.free()
+		if !e.retries(ctx, sp, err, attempt) {
+			return out, err
+		}
+	}
+}
+
+// retries decides whether a failed attempt is tried again, and waits the
+// configured backoff. Only connection-level failures are retried: any
+// statement when the driver guarantees it was not sent, and reads
+// otherwise. A read whose replica failed counts against the replica's
+// health and is retried on the primary.
+func (e *Engine) retries(ctx context.Context, sp *step, err error, attempt int) bool {
+	r := e.retry
+	connErr := registry.IsConnError(err)
+	n := sp.rt.Node
+	if connErr && n.Role == registry.Replica {
+		e.reg.ReportFailure(n, err)
+		sp.rt.Node = sp.in.DB.Primary
+	}
+	if attempt >= r.Attempts || ctx.Err() != nil {
+		return false
+	}
+	if !registry.SafeToRetry(err) && !(sp.st.Read && connErr) {
+		return false
+	}
+	if r.Backoff > 0 {
+		t := time.NewTimer(r.Backoff.D())
+		defer t.Stop()
+		select {
+		case <-ctx.Done():
+			return false
+		case <-t.C:
+		}
+	}
+	return true
+}
