@@ -22,8 +22,6 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"errors"
-	"fmt"
-	"strings"
 	"sync"
 
 	"github.com/grantsql/grant/config"
@@ -54,21 +52,29 @@ func (d *Driver) Open(name string) (driver.Conn, error) {
 	return nil, errors.New("grant: Driver.Open is not supported: use sql.Open(\"grant\", dsn), which calls OpenConnector")
 }
 
-// OpenConnector resolves name, either a cluster registered with Register or
-// the path of a .yaml, .yml or .json file (optionally prefixed "file:"), and
-// opens its node pools. Configuration errors are reported here.
+// OpenConnector resolves name and opens its node pools, doing no I/O:
+//
+//   - a cluster registered with Register, first;
+//   - a .yaml, .yml or .json config file, optionally prefixed "file:";
+//   - a DSN of one of the real drivers (a postgres:// or postgresql:// URL,
+//     a PostgreSQL key=value string, a go-sql-driver/mysql
+//     user:password@tcp(host:port)/db DSN, a SQLite file: URI or a path
+//     ending .db, .sqlite or .sqlite3): a one-node cluster of that dialect
+//     whose database is named "main".
+//
+// The rules that tell these apart are those of config.Resolve. A name that
+// is none of them fails with ErrUnknownName, one that reads as more than
+// one with config.ErrAmbiguousDSN; neither error shows a password.
+// Configuration errors are reported here.
 func (d *Driver) OpenConnector(name string) (driver.Connector, error) {
 	if r, ok := lookupRegistered(name); ok {
 		return newConnector(r.cfg, d, r.opts)
 	}
-	if _, isFile := config.FormatOf(strings.TrimPrefix(name, "file:")); isFile {
-		cfg, err := config.Load(name)
-		if err != nil {
-			return nil, err
-		}
-		return newConnector(cfg, d, nil)
+	cfg, err := resolve(name)
+	if err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("grant: unknown cluster %q: register it with grant.Register or name a .yaml, .yml or .json file", name)
+	return newConnector(cfg, d, nil)
 }
 
 type registered struct {
@@ -83,10 +89,16 @@ var (
 
 // Register validates cfg and makes it available as sql.Open("grant", name).
 // Registering a name again replaces the earlier configuration for later
-// sql.Open calls; databases already open keep theirs.
+// sql.Open calls; databases already open keep theirs. A registered name is
+// looked up before files and DSNs, so it must not look like either: name is
+// letters, digits, '_', '-' and '.', without a config or SQLite file
+// extension.
 func Register(name string, cfg *Config, opts ...Option) error {
-	if name == "" {
-		return errors.New("grant: Register: empty cluster name")
+	if err := checkClusterName(name); err != nil {
+		return err
+	}
+	if cfg == nil {
+		return errors.New("grant: Register: nil config")
 	}
 	v, err := cfg.Validate()
 	if err != nil {
@@ -105,6 +117,7 @@ func Unregister(name string) {
 	regMu.Unlock()
 }
 
+// lookupRegistered returns the cluster registered as name.
 func lookupRegistered(name string) (registered, bool) {
 	regMu.RLock()
 	defer regMu.RUnlock()

@@ -1,8 +1,3 @@
-// Package config is the cluster configuration of Grant: which dialect, which
-// databases with their primary and replicas, pool, health-check and retry
-// settings. A Cluster is built in Go or loaded from a YAML or JSON file with
-// Load; Validate reports every problem at once, each naming its key path
-// (`databases.main.replicas[1]: ...`) and never printing a password.
 package config
 
 import (
@@ -56,6 +51,23 @@ type Pool struct {
 	MaxIdle         int      `yaml:"max_idle,omitempty" json:"max_idle,omitempty"`                     // 0: DefaultMaxIdle
 	ConnMaxLifetime Duration `yaml:"conn_max_lifetime,omitempty" json:"conn_max_lifetime,omitempty"`   // 0: forever
 	ConnMaxIdleTime Duration `yaml:"conn_max_idle_time,omitempty" json:"conn_max_idle_time,omitempty"` // 0: forever
+	// StatementCache is the number of server-side prepared statements kept
+	// per physical connection. 0 means DefaultStatementCache; a negative
+	// value disables the cache (see StatementCacheSize).
+	StatementCache int `yaml:"statement_cache,omitempty" json:"statement_cache,omitempty"`
+}
+
+// StatementCacheSize returns the effective number of prepared statements
+// kept per connection: 0 when the cache is disabled, DefaultStatementCache
+// when StatementCache is 0.
+func (p Pool) StatementCacheSize() int {
+	switch {
+	case p.StatementCache < 0:
+		return 0
+	case p.StatementCache == 0:
+		return DefaultStatementCache
+	}
+	return p.StatementCache
 }
 
 // Health configures background health checks. A node that fails Failures
@@ -86,6 +98,9 @@ const (
 	DefaultHealthFailures  = 2
 	DefaultHealthSuccesses = 1
 	DefaultRetryAttempts   = 2
+	// DefaultStatementCache is the number of server-side prepared
+	// statements kept per physical connection (pool.statement_cache).
+	DefaultStatementCache = 64
 )
 
 // DatabaseNames returns the names of the databases in sorted order.
@@ -141,6 +156,9 @@ func (c *Cluster) PoolFor(name string) Pool {
 	}
 	if o.ConnMaxIdleTime != 0 {
 		p.ConnMaxIdleTime = o.ConnMaxIdleTime
+	}
+	if o.StatementCache != 0 {
+		p.StatementCache = o.StatementCache
 	}
 	return p
 }

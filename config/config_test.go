@@ -69,24 +69,24 @@ func TestBadInput(t *testing.T) {
 		name, format, doc string
 		want              []string
 	}{
-		{"unknown dialect", "yaml", "dialect: oracle\ndatabases: {a: {primary: x}}", []string{`dialect: unknown dialect "oracle"`}},
+		{"unknown dialect", "yaml", "dialect: oracle\ndatabases: {a: {primary: x}}", []string{`dialect: unknown dialect: want postgres, mysql or sqlite`}},
 		{"missing dialect", "yaml", "databases: {a: {primary: x}}", []string{"dialect: missing or unknown dialect"}},
 		{"no databases", "yaml", "dialect: mysql", []string{"databases: no databases"}},
 		{"missing primary", "yaml", "dialect: mysql\ndatabases: {a: {replicas: [\"u:pw@tcp(h)/d\"]}}", []string{"databases.a.primary: missing primary DSN"}},
 		{"unknown default", "yaml", "dialect: mysql\ndatabases: {a: {primary: x}}\ndefault_database: b", []string{`default_database: unknown database "b"`}},
 		{"default required", "yaml", "dialect: mysql\ndatabases: {a: {primary: x}, b: {primary: y}}", []string{"default_database: required"}},
-		{"duplicate yaml key", "yaml", "dialect: mysql\ndatabases:\n  a: {primary: x}\n  a: {primary: y}", []string{`mapping key "a" already defined`}},
-		{"duplicate json key", "json", `{"dialect":"mysql","databases":{"a":{"primary":"x"},"a":{"primary":"y"}}}`, []string{`mapping key "a" already defined`}},
+		{"duplicate yaml key", "yaml", "dialect: mysql\ndatabases:\n  a: {primary: x}\n  a: {primary: y}", []string{`databases.a: key already defined (line 3 and line 4)`}},
+		{"duplicate json key", "json", `{"dialect":"mysql","databases":{"a":{"primary":"x"},"a":{"primary":"y"}}}`, []string{`databases.a: key already defined`}},
 		{"duplicate dsn", "yaml", "dialect: mysql\ndatabases: {a: {primary: \"u:hunter2@tcp(h)/d\", replicas: [\"u:hunter2@tcp(h)/d\"]}}", []string{"databases.a.replicas[0]: same DSN as databases.a.primary (u:xxxxx@tcp(h)/d)"}},
-		{"malformed yaml", "yaml", "dialect: [mysql", []string{"malformed YAML"}},
-		{"malformed json", "json", `{"dialect": "mysql",}`, []string{"malformed JSON"}},
+		{"malformed yaml", "yaml", "dialect: [mysql", []string{"malformed YAML: yaml: line 1: did not find expected ',' or ']'"}},
+		{"malformed json", "json", `{"dialect": "mysql",}`, []string{"malformed JSON: invalid character '}' looking for beginning of object key string"}},
 		{"unknown key", "yaml", "dialect: mysql\ndatabases: {a: {primary: x, replica: [y]}}", []string{"databases.a.replica: unknown key"}},
-		{"wrong type", "yaml", "dialect: mysql\ndatabases: {a: {primary: x}}\npool: {max_open: lots}", []string{`pool.max_open: cannot use "lots" as int`}},
-		{"bad duration", "yaml", "dialect: mysql\ndatabases: {a: {primary: x}}\nhealth: {interval: soon}", []string{`health.interval: invalid duration "soon"`}},
+		{"wrong type", "yaml", "dialect: mysql\ndatabases: {a: {primary: x}}\npool: {max_open: lots}", []string{`pool.max_open: want an integer, not a string`}},
+		{"bad duration", "yaml", "dialect: mysql\ndatabases: {a: {primary: x}}\nhealth: {interval: soon}", []string{`health.interval: invalid duration: want e.g. "2s" or "150ms"`}},
 		{"unset env", "yaml", "dialect: mysql\ndatabases: {a: {primary: \"u:${NOPE_UNSET_VAR}@tcp(h)/d\"}}", []string{"databases.a.primary: environment variable NOPE_UNSET_VAR is not set"}},
-		{"replicas not a list", "yaml", "dialect: mysql\ndatabases: {a: {primary: x, replicas: y}}", []string{"databases.a.replicas: want a list"}},
+		{"replicas not a list", "yaml", "dialect: mysql\ndatabases: {a: {primary: x, replicas: y}}", []string{"databases.a.replicas: want a list, not a string"}},
 		{"negative pool", "yaml", "dialect: mysql\ndatabases: {a: {primary: x, pool: {max_open: -1}}}", []string{"databases.a.pool.max_open: must not be negative"}},
-		{"bad name", "yaml", "dialect: mysql\ndatabases: {\"a b\": {primary: x}}", []string{`databases.a b: invalid database name "a b"`}},
+		{"bad name", "yaml", "dialect: mysql\ndatabases: {\"a b\": {primary: x}}", []string{`databases.a b: invalid database name: use letters, digits, '_' and '-'`}},
 		{"timeout over interval", "yaml", "dialect: mysql\ndatabases: {a: {primary: x}}\nhealth: {interval: 1s, timeout: 2s}", []string{"health.timeout: 2s is longer than health.interval 1s"}},
 	}
 	for _, tc := range cases {
@@ -151,4 +151,12 @@ func TestExpandEnv(t *testing.T) {
 		_, err := expandEnv(bad, look)
 		assert.Error(t, err, bad)
 	}
+	// Regression: a password holding "${" showed its text in the error.
+	_, err := expandEnv("u:pa${ss w0rd}x@tcp(h)/d", look)
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "w0rd")
+	assert.Contains(t, err.Error(), "write $${ for a literal ${")
+	_, err = expandEnv("u:pa${ssw0rd@tcp(h)/d", look)
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "w0rd")
 }

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -10,6 +11,8 @@ import (
 // environment's values. An unset NAME without a default is an error naming
 // the variable; "$$" stands for a literal "$". A "$" not followed by "{" or
 // "$" is kept as it is, so DSN passwords containing "$" need no escaping.
+// An invalid or unterminated reference is an error that shows no part of s,
+// which may be a password holding "${".
 func expandEnv(s string, lookup func(string) (string, bool)) (string, error) {
 	if !strings.Contains(s, "$") {
 		return s, nil
@@ -33,12 +36,13 @@ func expandEnv(s string, lookup func(string) (string, bool)) (string, error) {
 		}
 		end := strings.IndexByte(s[i+2:], '}')
 		if end < 0 {
-			return "", fmt.Errorf("unterminated ${ in value")
+			return "", errors.New("unterminated ${ in value (write $${ for a literal ${)")
 		}
 		expr := s[i+2 : i+2+end]
 		name, def, hasDef := strings.Cut(expr, ":-")
 		if !validEnvName(name) {
-			return "", fmt.Errorf("invalid environment reference ${%s}", expr)
+			// The text may be part of a password: do not show it.
+			return "", errors.New("invalid environment reference ${...}: want ${NAME} or ${NAME:-default} (write $${ for a literal ${)")
 		}
 		v, ok := lookup(name)
 		switch {

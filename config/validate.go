@@ -27,9 +27,9 @@ func (c *Cluster) validate(lookup func(string) (string, bool)) (*Cluster, error)
 	}
 	seen := map[string]string{} // expanded DSN -> key path of its first use
 	for _, name := range out.DatabaseNames() {
-		path := "databases." + name
+		path := join("databases", name)
 		if !validName(name) {
-			errs.add(path, "invalid database name %q: use letters, digits, '_' and '-'", name)
+			errs.add(path, "invalid database name: use letters, digits, '_' and '-'")
 		}
 		db := out.Databases[name]
 		if db == nil {
@@ -56,7 +56,7 @@ func (c *Cluster) validate(lookup func(string) (string, bool)) (*Cluster, error)
 	switch {
 	case out.DefaultDatabase != "":
 		if _, ok := out.Databases[out.DefaultDatabase]; !ok && len(out.Databases) > 0 {
-			errs.add("default_database", "unknown database %q: declared databases are %v", out.DefaultDatabase, out.DatabaseNames())
+			errs.add("default_database", "unknown database %s: declared databases are %v", showName(out.DefaultDatabase), out.DatabaseNames())
 		}
 	case len(out.Databases) == 1:
 		out.DefaultDatabase = out.DatabaseNames()[0]
@@ -90,6 +90,15 @@ func (c *Cluster) checkDSN(errs *collector, path, raw string, seen map[string]st
 	return v
 }
 
+// showName quotes a name given as a value, unless it is not a valid
+// database name (then it may be a misplaced secret).
+func showName(name string) string {
+	if validName(name) {
+		return fmt.Sprintf("%q", name)
+	}
+	return "(not a valid database name)"
+}
+
 func checkPool(errs *collector, path string, p Pool) {
 	if p.MaxOpen < 0 {
 		errs.add(path+".max_open", "must not be negative (0 means unlimited)")
@@ -103,6 +112,9 @@ func checkPool(errs *collector, path string, p Pool) {
 }
 
 func (c *Cluster) applyDefaults(errs *collector) {
+	if c.Pool.StatementCache == 0 {
+		c.Pool.StatementCache = DefaultStatementCache
+	}
 	if c.Pool.MaxIdle == 0 {
 		c.Pool.MaxIdle = DefaultMaxIdle
 		if c.Pool.MaxOpen > 0 && c.Pool.MaxOpen < DefaultMaxIdle {
@@ -148,9 +160,10 @@ func validName(s string) bool {
 	return true
 }
 
-// replicaNames returns every replica's node name ("main.replicas[0]").
+// replicaNames returns every replica's node name ("main.replicas[0]"),
+// never nil, so that routing weights naming no replica are always caught.
 func (c *Cluster) replicaNames() []string {
-	var names []string
+	names := []string{}
 	for _, name := range c.DatabaseNames() {
 		if db := c.Databases[name]; db != nil {
 			for i := range db.Replicas {

@@ -65,7 +65,7 @@ func TestNewValidates(t *testing.T) {
 	dbs := []*registry.Database{fakeDB("main", 2)}
 	_, err := New(Config{Policy: "fastest", Weights: map[string]int{"main.replicas[9]": 1}}, Options{Databases: dbs})
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), `routing.policy: unknown policy "fastest"`)
+	assert.Contains(t, err.Error(), `routing.policy: unknown policy: want round_robin`)
 	assert.Contains(t, err.Error(), `routing.weights."main.replicas[9]": no replica named`)
 
 	_, err = New(Config{ReadYourWrites: routecfg.ReadYourWrites{Mode: routecfg.RYWCausal}}, Options{Dialect: dialect.SQLite, Databases: dbs})

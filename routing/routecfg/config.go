@@ -14,14 +14,22 @@
 //	  lag_check_interval: 500ms       # how often replica lag and position are measured
 //	  no_replica: primary             # primary (default) | fail
 //	  read_only_transactions: replica # primary (default) | replica
+//	  primary_functions: [nextval, audit.log_event] # run on the primary
+//	  unknown_functions: replica      # replica (default) | primary
+//	  hedge_after: 50ms               # 0 (default): no hedged reads
 //	  read_your_writes:
 //	    mode: causal                  # window (default) | causal | off
 //	    window: 2s
 //	    scope: database               # database (default) | connection
+//	    max_wait: 100ms               # causal: wait for a replica (0, default: don't)
+//
+// Messages name the key and what it wants, never the value given: a value
+// in the wrong key may be a secret.
 package routecfg
 
 import (
 	"maps"
+	"slices"
 	"time"
 )
 
@@ -46,6 +54,19 @@ type Config struct {
 	NoReplica NoReplica `yaml:"no_replica,omitempty" json:"no_replica,omitempty"`
 	// ReadOnlyTransactions says where a READ ONLY transaction runs.
 	ReadOnlyTransactions TxPlacement `yaml:"read_only_transactions,omitempty" json:"read_only_transactions,omitempty"`
+	// PrimaryFunctions names functions that must run on the primary
+	// (they write, or read state only the primary has), beside the
+	// built-in table: "name" matches the function in any schema,
+	// "schema.name" that schema's or an unqualified call; case is ignored.
+	// See IsPrimaryFunction.
+	PrimaryFunctions []string `yaml:"primary_functions,omitempty" json:"primary_functions,omitempty"`
+	// UnknownFunctions says where a read calling a function that is in
+	// neither the built-in table nor PrimaryFunctions goes: a replica
+	// (such functions are assumed free of side effects) or the primary.
+	UnknownFunctions FuncPlacement `yaml:"unknown_functions,omitempty" json:"unknown_functions,omitempty"`
+	// HedgeAfter, when not 0, sends a read that has not answered after
+	// this delay to a second replica too, and takes the first answer.
+	HedgeAfter Duration `yaml:"hedge_after,omitempty" json:"hedge_after,omitempty"`
 	// ReadYourWrites keeps a session's reads from missing its own writes.
 	ReadYourWrites ReadYourWrites `yaml:"read_your_writes,omitempty" json:"read_your_writes,omitempty"`
 }
@@ -63,6 +84,10 @@ type ReadYourWrites struct {
 	// (database, safe), or only the virtual connection's own (connection,
 	// which misses writes made on another pooled connection).
 	Scope Scope `yaml:"scope,omitempty" json:"scope,omitempty"`
+	// MaxWait is, in causal mode, how long a read may wait for a replica
+	// to replay the session's last write before it goes to the primary;
+	// 0 goes to the primary at once.
+	MaxWait Duration `yaml:"max_wait,omitempty" json:"max_wait,omitempty"`
 }
 
 // Policy is a replica selection policy.
@@ -94,6 +119,15 @@ const (
 	TxOnReplica TxPlacement = "replica" // a READ ONLY transaction on one replica
 )
 
+// FuncPlacement is where reads calling unknown functions go.
+type FuncPlacement string
+
+// The unknown_functions settings.
+const (
+	FuncsOnReplica FuncPlacement = "replica" // assumed free of side effects
+	FuncsOnPrimary FuncPlacement = "primary" // assumed to write
+)
+
 // RYWMode is a read-your-writes mode.
 type RYWMode string
 
@@ -118,12 +152,14 @@ const (
 	DefaultPolicy           = RoundRobin
 	DefaultLagCheckInterval = 500 * time.Millisecond
 	DefaultWindow           = 2 * time.Second
+	DefaultUnknownFunctions = FuncsOnReplica
 	// MinLagCheckInterval bounds how often lag may be measured.
 	MinLagCheckInterval = 10 * time.Millisecond
 )
 
-// Clone returns a copy of c that shares no map with it.
+// Clone returns a copy of c that shares no map or slice with it.
 func (c Config) Clone() Config {
 	c.Weights = maps.Clone(c.Weights)
+	c.PrimaryFunctions = slices.Clone(c.PrimaryFunctions)
 	return c
 }

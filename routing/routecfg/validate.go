@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // Problem is one invalid routing setting at its key path.
@@ -32,23 +31,25 @@ func (c *Config) Validate(path string, replicas []string) []*Problem {
 	add := func(key, format string, args ...any) {
 		ps = append(ps, &Problem{Path: path + "." + key, Err: fmt.Errorf(format, args...)})
 	}
+	validPolicy := true
 	switch c.Policy {
 	case "":
 		c.Policy = DefaultPolicy
 	case RoundRobin, Random, LeastInFlight, Weighted:
 	default:
-		add("policy", "unknown policy %q: want round_robin, random, least_in_flight or weighted", string(c.Policy))
+		validPolicy = false
+		add("policy", "unknown policy: want round_robin, random, least_in_flight or weighted")
 	}
-	if len(c.Weights) > 0 && c.Policy != Weighted {
+	if len(c.Weights) > 0 && c.Policy != Weighted && validPolicy {
 		add("weights", "weights are only used by policy weighted (policy is %s)", c.Policy)
 	}
 	for _, name := range sortedKeys(c.Weights) {
-		key := "weights." + strconv.Quote(name)
+		key := "weights." + quoteKey(name)
 		if w := c.Weights[name]; w < 0 {
 			add(key, "weight %d must not be negative", w)
 		}
 		if replicas != nil && !slices.Contains(replicas, name) {
-			add(key, "no replica named %q: replicas are %s", name, list(replicas))
+			add(key, "no replica named %s: replicas are %s", quoteKey(name), list(replicas))
 		}
 	}
 	if c.LagCheckInterval == 0 {
@@ -64,14 +65,18 @@ func (c *Config) Validate(path string, replicas []string) []*Problem {
 		c.NoReplica = NoReplicaPrimary
 	case NoReplicaPrimary, NoReplicaFail:
 	default:
-		add("no_replica", "unknown setting %q: want primary or fail", string(c.NoReplica))
+		add("no_replica", "unknown setting: want primary or fail")
 	}
 	switch c.ReadOnlyTransactions {
 	case "":
 		c.ReadOnlyTransactions = TxOnPrimary
 	case TxOnPrimary, TxOnReplica:
 	default:
-		add("read_only_transactions", "unknown setting %q: want primary or replica", string(c.ReadOnlyTransactions))
+		add("read_only_transactions", "unknown setting: want primary or replica")
+	}
+	c.validateFunctions(add)
+	if c.HedgeAfter < 0 {
+		add("hedge_after", "must not be negative (0 disables hedged reads)")
 	}
 	r := &c.ReadYourWrites
 	switch r.Mode {
@@ -79,7 +84,7 @@ func (c *Config) Validate(path string, replicas []string) []*Problem {
 		r.Mode = RYWWindow
 	case RYWWindow, RYWCausal, RYWOff:
 	default:
-		add("read_your_writes.mode", "unknown mode %q: want window, causal or off", string(r.Mode))
+		add("read_your_writes.mode", "unknown mode: want window, causal or off")
 	}
 	if r.Window < 0 {
 		add("read_your_writes.window", "must not be negative")
@@ -91,7 +96,13 @@ func (c *Config) Validate(path string, replicas []string) []*Problem {
 		r.Scope = ScopeDatabase
 	case ScopeDatabase, ScopeConnection:
 	default:
-		add("read_your_writes.scope", "unknown scope %q: want database or connection", string(r.Scope))
+		add("read_your_writes.scope", "unknown scope: want database or connection")
+	}
+	switch {
+	case r.MaxWait < 0:
+		add("read_your_writes.max_wait", "must not be negative")
+	case r.MaxWait > 0 && r.Mode != RYWCausal && r.Mode.valid():
+		add("read_your_writes.max_wait", "only used by mode causal (mode is %s)", r.Mode)
 	}
 	return ps
 }
@@ -120,29 +131,14 @@ func list(names []string) string {
 	return strings.Join(names, ", ")
 }
 
-// Duration is a time.Duration written in files as a Go duration string
-// ("2s", "150ms"); negative durations are refused. config.Duration is
-// this type.
-type Duration time.Duration
-
-// D returns d as a time.Duration.
-func (d Duration) D() time.Duration { return time.Duration(d) }
-
-// String returns d in Go duration syntax.
-func (d Duration) String() string { return time.Duration(d).String() }
-
-// MarshalText writes d as a Go duration string.
-func (d Duration) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
-
-// UnmarshalText reads a Go duration string; negative durations are refused.
-func (d *Duration) UnmarshalText(b []byte) error {
-	v, err := time.ParseDuration(string(b))
-	if err != nil {
-		return fmt.Errorf("invalid duration %q: want e.g. \"2s\" or \"150ms\"", b)
+// quoteKey quotes a node name for a key path, unless it has the marks of a
+// DSN or of a secret (white space, ':', '@', '=', '/', '?'): then the name,
+// a value in the wrong place, is not shown.
+func quoteKey(name string) string {
+	if strings.ContainsAny(name, " \t\n\r\v\f:@=/?'\"`$%&") || len(name) > 128 {
+		return `"(a name not shown)"`
 	}
-	if v < 0 {
-		return fmt.Errorf("invalid duration %q: must not be negative", b)
-	}
-	*d = Duration(v)
-	return nil
+	return strconv.Quote(name)
 }
+
+func (m RYWMode) valid() bool { return m == RYWWindow || m == RYWCausal || m == RYWOff }
