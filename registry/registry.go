@@ -36,10 +36,6 @@ type Options struct {
 	// Connector returns the driver connector of one node's DSN; nil means
 	// the dialect's real driver. Tests put a fake driver here.
 	Connector func(d dialect.Dialect, dsn string) (driver.Connector, error)
-	// StatementCache is how many prepared statements each physical
-	// connection keeps: 0 means DefaultStatementCache, a negative value
-	// none.
-	StatementCache int
 }
 
 // Database is one logical database: its primary and replicas.
@@ -120,12 +116,8 @@ func (r *Registry) node(errs *config.Errors, db string, role Role, idx int, path
 	if r.opts.Interceptors != nil {
 		chain = append(chain, r.opts.Interceptors(n)...)
 	}
-	cache := r.opts.StatementCache
-	if cache == 0 {
-		cache = DefaultStatementCache
-	}
-	n.DB = sql.OpenDB(wrapConnector(interceptors.Wrap(base, chain...), cache))
 	p := r.Config.PoolFor(db)
+	n.DB = sql.OpenDB(wrapConnector(interceptors.Wrap(base, chain...), p.StatementCacheSize()))
 	n.DB.SetMaxOpenConns(p.MaxOpen)
 	n.DB.SetMaxIdleConns(p.MaxIdle)
 	n.DB.SetConnMaxLifetime(p.ConnMaxLifetime.D())

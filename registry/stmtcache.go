@@ -5,10 +5,6 @@ import (
 	"database/sql/driver"
 )
 
-// DefaultStatementCache is how many prepared statements a physical
-// connection keeps when the configuration does not say.
-const DefaultStatementCache = 64
-
 // stmtCache holds the statements prepared on one physical connection, keyed
 // by their SQL text, least recently used first out. Only the goroutine that
 // holds the connection uses it, so it takes no lock.
