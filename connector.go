@@ -3,9 +3,11 @@ package grant
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"io"
 
 	"github.com/grantsql/grant/internal/engine"
+	"github.com/grantsql/grant/internal/planner"
 	"github.com/grantsql/grant/registry"
 	"github.com/grantsql/grant/routing"
 	"github.com/grantsql/grant/sharding"
@@ -18,8 +20,11 @@ type Connector struct {
 	reg    *registry.Registry
 	router *routing.Router
 	engine *engine.Engine
-	driver driver.Driver
-	opts   options
+	// resolvers are the sharding resolvers, built once for the connector
+	// and closed with it.
+	resolvers sharding.Resolvers
+	driver    driver.Driver
+	opts      options
 }
 
 var (
@@ -39,29 +44,36 @@ func NewConnector(cfg *Config, opts ...Option) (*Connector, error) {
 
 func newConnector(cfg *Config, d driver.Driver, opts []Option) (*Connector, error) {
 	c := &Connector{cfg: cfg, driver: d}
+	c.opts.resolvers = sharding.DefaultRegistry()
 	for _, o := range opts {
 		o(&c.opts)
 	}
-	var planner *sharding.Planner
+	var p *planner.Planner
 	if !cfg.Sharding.Empty() {
-		p, err := sharding.NewPlanner(*cfg.Sharding, cfg.Dialect, cfg.DefaultDatabase, cfg.DatabaseNames())
+		rs, err := c.opts.resolvers.Build(cfg.Sharding, cfg.DatabaseNames())
 		if err != nil {
 			return nil, err
 		}
-		planner = p
+		if p, err = planner.New(*cfg.Sharding, cfg.Dialect, cfg.DefaultDatabase, cfg.DatabaseNames(), rs); err != nil {
+			rs.Close()
+			return nil, err
+		}
+		c.resolvers = rs
 	}
 	reg, err := registry.Open(cfg, c.opts.reg)
 	if err != nil {
+		c.resolvers.Close()
 		return nil, err
 	}
 	router, err := routing.FromRegistry(cfg.Routing, reg, routing.Options{InFlight: (*registry.Node).InFlight})
 	if err != nil {
 		reg.Close()
+		c.resolvers.Close()
 		return nil, err
 	}
 	router.Start()
 	c.reg, c.router = reg, router
-	c.engine = engine.New(cfg, reg, router, planner)
+	c.engine = engine.New(cfg, reg, router, p)
 	return c, nil
 }
 
@@ -74,10 +86,11 @@ func (c *Connector) Connect(context.Context) (driver.Conn, error) {
 // Driver returns the grant driver.
 func (c *Connector) Driver() driver.Driver { return c.driver }
 
-// Close stops the lag monitor and health checks and closes every node pool.
+// Close stops the lag monitor and health checks, closes every node pool
+// and the sharding resolvers that need closing (a plugin's process).
 func (c *Connector) Close() error {
 	c.router.Close()
-	return c.reg.Close()
+	return errors.Join(c.reg.Close(), c.resolvers.Close())
 }
 
 // Router returns the cluster's routing decisions, for Explain and state.

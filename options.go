@@ -7,14 +7,16 @@ import (
 
 	"github.com/grantsql/grant/interceptors"
 	"github.com/grantsql/grant/registry"
+	"github.com/grantsql/grant/sharding"
 )
 
 // Option configures a connector in Go: what a file cannot say.
 type Option func(*options)
 
 type options struct {
-	reg    registry.Options
-	logger *slog.Logger
+	reg       registry.Options
+	logger    *slog.Logger
+	resolvers *sharding.Registry
 }
 
 // WithInterceptors adds interceptors to the chain of every node, after any
@@ -46,6 +48,16 @@ func WithLogging(l *slog.Logger, opts interceptors.LogOptions) Option {
 
 // WithCounters counts every node's calls (registry.Node.Counters).
 func WithCounters() Option { return func(o *options) { o.reg.Counters = true } }
+
+// WithResolvers makes the connector build its sharding resolvers from reg's
+// types and functions instead of the package-level ones of sharding
+// (sharding.Register, sharding.RegisterFunc). The configuration is checked
+// against the package-level registry when it is validated, so a type known
+// only to reg must also pass that check: register it in both, or give its
+// Type a Check.
+func WithResolvers(reg *sharding.Registry) Option {
+	return func(o *options) { o.resolvers = reg }
+}
 
 // WithLogger sets the logger for Grant's own events (node health changes).
 func WithLogger(l *slog.Logger) Option {

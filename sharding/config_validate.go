@@ -17,10 +17,15 @@ import (
 //	sharding.bindings[0]: orders and users use different resolvers (by_customer, by_user)
 //	sharding.resolvers.by_customer.databases[2]: unknown database "s9"
 //
-// It builds every resolver with New, so resolver errors are reported here
-// too. A problem with the default database is reported at default_database.
+// It checks every resolver's specification (Registry.Check), so resolver
+// errors are reported here too; it keeps no resolver. A problem with the default database is reported at default_database.
 // A nil or empty Config is valid.
 func (c *Config) Validate(path string, databases []string, defaultDB string) []error {
+	return c.ValidateWith(defaultResolverRegistry, path, databases, defaultDB)
+}
+
+// ValidateWith is Validate with the resolver types of reg.
+func (c *Config) ValidateWith(reg *Registry, path string, databases []string, defaultDB string) []error {
 	if c == nil {
 		return nil
 	}
@@ -28,7 +33,7 @@ func (c *Config) Validate(path string, databases []string, defaultDB string) []e
 		path = "sharding"
 	}
 	v := &validator{path: path}
-	v.resolvers(c, databases)
+	v.resolvers(reg, c, databases)
 	if !c.Empty() {
 		switch {
 		case defaultDB == "":
@@ -60,10 +65,10 @@ func (v *validator) add(at, format string, args ...any) {
 	v.errs = append(v.errs, &ConfigError{Path: at, Message: fmt.Sprintf(format, args...)})
 }
 
-// resolvers builds every resolver and reports their errors.
-func (v *validator) resolvers(c *Config, databases []string) {
+// resolvers checks every resolver's specification and reports the errors.
+func (v *validator) resolvers(reg *Registry, c *Config, databases []string) {
 	for _, name := range sortedKeys(c.Resolvers) {
-		_, err := New(name, c.Resolvers[name], databases)
+		err := reg.Check(name, c.Resolvers[name], databases)
 		if err == nil {
 			continue
 		}

@@ -1,6 +1,7 @@
 package sharding_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -19,7 +20,7 @@ func Example() {
 		panic(err)
 	}
 	for _, id := range []any{int64(5), uint8(6), "7", nil} {
-		db, err := r.Resolve(sharding.KeyOf(id))
+		db, err := r.Resolve(context.Background(), sharding.KeyOf(id))
 		fmt.Println(db, err)
 	}
 	fmt.Println(r.Databases())
@@ -36,10 +37,10 @@ func ExampleNew_hash() {
 	if err != nil {
 		panic(err)
 	}
-	a, _ := r.Resolve(sharding.KeyOf(int64(42)))
-	b, _ := r.Resolve(sharding.KeyOf("42")) // the same key
-	c, _ := r.Resolve(sharding.KeyOf(int64(43)))
-	d, _ := r.Resolve(sharding.CompositeKey(int64(42), "eu"))
+	a, _ := r.Resolve(context.Background(), sharding.KeyOf(int64(42)))
+	b, _ := r.Resolve(context.Background(), sharding.KeyOf("42")) // the same key
+	c, _ := r.Resolve(context.Background(), sharding.KeyOf(int64(43)))
+	d, _ := r.Resolve(context.Background(), sharding.CompositeKey(int64(42), "eu"))
 	fmt.Println(a, b, c, d)
 	// Output: s0 s0 s3 s0
 }
@@ -54,7 +55,7 @@ func ExampleNew_range() {
 		panic(err)
 	}
 	for _, v := range []int64{999, 1000, 4999, 5000} {
-		db, err := r.Resolve(sharding.KeyOf(v))
+		db, err := r.Resolve(context.Background(), sharding.KeyOf(v))
 		fmt.Println(v, db, errors.Is(err, sharding.ErrNoShard))
 	}
 	// Output:
@@ -90,13 +91,13 @@ func ExampleRangeResolver() {
 	rr := r.(sharding.RangeResolver)
 	feb10 := time.Date(2024, 2, 10, 0, 0, 0, 0, time.UTC)
 	// created_at BETWEEN '2024-01-15' AND '2024-02-10'
-	dbs, _ := rr.ResolveRange(sharding.InclusiveBound("2024-01-15T00:00:00Z"), sharding.InclusiveBound(feb10))
+	dbs, _ := rr.ResolveRange(context.Background(), sharding.InclusiveBound("2024-01-15T00:00:00Z"), sharding.InclusiveBound(feb10))
 	fmt.Println(dbs)
 	// created_at >= '2024-02-10'
-	dbs, _ = rr.ResolveRange(sharding.InclusiveBound(feb10), sharding.Bound{})
+	dbs, _ = rr.ResolveRange(context.Background(), sharding.InclusiveBound(feb10), sharding.Bound{})
 	fmt.Println(dbs)
 	// created_at < '2024-02-01'
-	dbs, _ = rr.ResolveRange(sharding.Bound{}, sharding.ExclusiveBound("2024-02-01"))
+	dbs, _ = rr.ResolveRange(context.Background(), sharding.Bound{}, sharding.ExclusiveBound("2024-02-01"))
 	fmt.Println(dbs)
 	// Output:
 	// [s0 s1]
@@ -115,7 +116,7 @@ func ExampleNew_list() {
 		panic(err)
 	}
 	for _, v := range []any{"us", []byte("eu"), int64(1), "jp"} {
-		db, _ := r.Resolve(sharding.KeyOf(v))
+		db, _ := r.Resolve(context.Background(), sharding.KeyOf(v))
 		fmt.Print(db, " ")
 	}
 	fmt.Println()
@@ -124,7 +125,7 @@ func ExampleNew_list() {
 
 func ExampleRegistry_RegisterFunc() {
 	reg := sharding.NewRegistry() // or the package-level sharding.RegisterFunc
-	reg.RegisterFunc("by_tenant", func(key sharding.Key) (string, error) {
+	reg.RegisterFunc("by_tenant", func(_ context.Context, key sharding.Key) (string, error) {
 		tenant, _ := key.Value(0).(string)
 		if strings.HasPrefix(tenant, "enterprise-") {
 			return "s3", nil
@@ -136,7 +137,7 @@ func ExampleRegistry_RegisterFunc() {
 	if err != nil {
 		panic(err)
 	}
-	db, _ := r.Resolve(sharding.KeyOf("enterprise-acme"))
+	db, _ := r.Resolve(context.Background(), sharding.KeyOf("enterprise-acme"))
 	fmt.Println(db, r.Databases())
 	// Output: s3 [s0 s3]
 }
@@ -145,7 +146,7 @@ func ExampleRegistry_RegisterFunc() {
 // database named in its options.
 type pinned struct{ db string }
 
-func (p pinned) Resolve(sharding.Key) (string, error) { return p.db, nil }
+func (p pinned) Resolve(context.Context, sharding.Key) (string, error) { return p.db, nil }
 func (p pinned) Databases() []string                  { return []string{p.db} }
 
 func ExampleRegistry_Register() {
@@ -159,7 +160,7 @@ func ExampleRegistry_Register() {
 	})
 	r, err := reg.New("archive", sharding.Spec{Type: "pinned", Options: map[string]any{"database": "s2"}}, exampleDatabases)
 	fmt.Println(err)
-	db, _ := r.Resolve(sharding.KeyOf(1))
+	db, _ := r.Resolve(context.Background(), sharding.KeyOf(1))
 	fmt.Println(db)
 	_, err = reg.New("archive", sharding.Spec{Type: "pinned"}, exampleDatabases)
 	fmt.Println(err)

@@ -1,6 +1,7 @@
 package sharding
 
 import (
+	"context"
 	"encoding/binary"
 	"math"
 )
@@ -145,7 +146,7 @@ func newHashResolver(name string, spec Spec) (Resolver, error) {
 }
 
 // Resolve places any valid key, single or composite, by its hash.
-func (r *hashResolver) Resolve(key Key) (string, error) {
+func (r *hashResolver) Resolve(_ context.Context, key Key) (string, error) {
 	h, err := Hash(key)
 	if err != nil {
 		return "", withKeyError(err, r.name, key)

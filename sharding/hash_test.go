@@ -138,10 +138,10 @@ func TestHashVectors(t *testing.T) {
 		fields := strings.Split(line, " | ")
 		require.Len(t, fields, 5, line)
 		key, _ := parseVectorKey(k)
-		db, err := h4.Resolve(key)
+		db, err := h4.Resolve(bg, key)
 		require.NoError(t, err)
 		assert.Equal(t, "d"+fields[3], db, line)
-		db, err = m4.Resolve(key)
+		db, err = m4.Resolve(bg, key)
 		if fields[4] == "-" {
 			assert.ErrorIs(t, err, ErrKeyType, line)
 		} else {
@@ -197,7 +197,7 @@ func TestHashDistributionSequentialIDs(t *testing.T) {
 		counts := map[string]int{}
 		const total = 10000
 		for id := int64(1); id <= total; id++ {
-			db, err := r.Resolve(KeyOf(id))
+			db, err := r.Resolve(bg, KeyOf(id))
 			require.NoError(t, err)
 			counts[db]++
 		}
@@ -219,7 +219,7 @@ func TestHashSpreadsStringsOverPowersOfTwo(t *testing.T) {
 	for _, a := range letters {
 		for _, b := range letters {
 			s := string(a) + string(b)
-			db, err := r.Resolve(KeyOf(s))
+			db, err := r.Resolve(bg, KeyOf(s))
 			require.NoError(t, err)
 			counts[db]++
 			raw[fnvAdd(fnvOffset64, s)%4] = true
@@ -235,16 +235,16 @@ func TestHashSpreadsStringsOverPowersOfTwo(t *testing.T) {
 func TestHashResolver(t *testing.T) {
 	r := mustNewResolver(t, Spec{Type: "hash", Databases: []string{"s0", "s1", "s0", "s2"}})
 	assert.Equal(t, []string{"s0", "s1", "s2"}, r.Databases())
-	db1, err := r.Resolve(CompositeKey(int64(7), "us"))
+	db1, err := r.Resolve(bg, CompositeKey(int64(7), "us"))
 	require.NoError(t, err)
-	db2, err := r.Resolve(CompositeKey("7", []byte("us")))
+	db2, err := r.Resolve(bg, CompositeKey("7", []byte("us")))
 	require.NoError(t, err)
 	assert.Equal(t, db1, db2)
 
-	_, err = r.Resolve(KeyOf(nil))
+	_, err = r.Resolve(bg, KeyOf(nil))
 	require.ErrorIs(t, err, ErrNullKey)
 	assert.Contains(t, err.Error(), `resolver "r"`)
-	_, err = r.Resolve(CompositeKey(1, true))
+	_, err = r.Resolve(bg, CompositeKey(1, true))
 	require.ErrorIs(t, err, ErrKeyType)
 	assert.Contains(t, err.Error(), `key[1]: bool`)
 	// Databases returns a copy.

@@ -2,6 +2,7 @@ package sharding
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -42,6 +43,34 @@ func (k Key) Len() int {
 		return len(k.multi)
 	}
 	return 1
+}
+
+// Int64 returns the integer a single key value stands for: a Go integer
+// that fits in an int64, an integral float, or a string or []byte in
+// canonical decimal form ("42", not "042"), as the resolvers read it.
+func (k Key) Int64() (int64, bool) {
+	if k.multi != nil {
+		return 0, false
+	}
+	if _, isBool := k.one.(bool); isBool {
+		return 0, false
+	}
+	s, err := keyScalarOf(k.one)
+	if err != nil {
+		return 0, false
+	}
+	n, ok := s.asInt()
+	switch {
+	case !ok:
+		return 0, false
+	case n.mag == 0:
+		return 0, true
+	case n.neg && n.mag <= 1<<63:
+		return -int64(n.mag-1) - 1, true
+	case !n.neg && n.mag <= math.MaxInt64:
+		return int64(n.mag), true
+	}
+	return 0, false
 }
 
 // IsComposite reports whether k is a tuple of other than exactly one value.

@@ -1,6 +1,7 @@
 package sharding
 
 import (
+	"context"
 	"fmt"
 	"slices"
 )
@@ -42,7 +43,7 @@ func newListResolver(name string, spec Spec) (Resolver, error) {
 // value "1" matches int64(1), "1" and []byte("1"), and "2024-01-02T00:00:00Z"
 // matches that instant as a time.Time. A value not in the list goes to the
 // default database, or is an ErrNoShard error when there is none.
-func (r *listResolver) Resolve(key Key) (string, error) {
+func (r *listResolver) Resolve(_ context.Context, key Key) (string, error) {
 	if key.multi != nil {
 		return "", &KeyError{Resolver: r.name, Key: key, Err: ErrKeyType,
 			Reason: fmt.Sprintf("list takes one value, not a composite key of %d values", len(key.multi))}

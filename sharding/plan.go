@@ -4,12 +4,8 @@ import (
 	"bytes"
 	"database/sql/driver"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"regexp"
-	"slices"
 
-	"github.com/grantsql/grant/dialect"
 	"github.com/grantsql/grant/internal/merge"
 )
 
@@ -87,9 +83,45 @@ type Plan struct {
 	// transaction or savepoint of its own) and refuses the statement,
 	// undoing it everywhere, when it did.
 	SetKeyTo string `json:"set_key_to,omitempty"`
+	// Execution says how the executor runs a plan on several databases;
+	// nil for a plan on one.
+	Execution *Execution `json:"execution,omitempty"`
 
 	one [1]ShardQuery // backing array of Shards for one database
 }
+
+// Execution is how the executor runs a plan on several databases, decided
+// with the plan (inside a transaction or not) so that the plan shows it.
+type Execution struct {
+	// Parallel: every database's part runs at the same time. Otherwise
+	// they run one after another in database order, on the transaction's
+	// connections.
+	Parallel bool `json:"parallel,omitempty"`
+	// LocalTx: a write outside a transaction; each database's part runs in
+	// a transaction of its own, and they commit (Commit) only when every
+	// part succeeded.
+	LocalTx bool `json:"local_tx,omitempty"`
+	// Commit is how the parts of a LocalTx write commit.
+	Commit Commit `json:"commit,omitempty"`
+	// Tentative: an UPDATE or DELETE without the key inside a transaction;
+	// each part runs after a savepoint, and the statement stands only if it
+	// changed rows on one database (counting the one the transaction
+	// already writes to); otherwise it is undone everywhere and refused.
+	Tentative bool `json:"tentative,omitempty"`
+	// Refused: a write on several databases inside a transaction, which
+	// writes to one database only: it is refused before it runs.
+	Refused bool `json:"refused,omitempty"`
+}
+
+// Commit is how the parts of a write on several databases commit.
+type Commit string
+
+// The commit modes.
+const (
+	// CommitOnePhase: one database after another; a failure after one
+	// committed is a partial commit (twophase.ErrPartialCommit).
+	CommitOnePhase Commit = "one_phase"
+)
 
 // ShardQuery is the statement one database runs.
 type ShardQuery struct {
@@ -106,6 +138,13 @@ type ShardQuery struct {
 	// Rows lists, for an INSERT split over shards, the indexes (from 0) of
 	// the original VALUES rows this shard's SQL holds, in its order.
 	Rows []int `json:"rows,omitempty"`
+}
+
+// Single sets Shards to q alone, stored in the plan itself (a plan on one
+// database allocates no slice).
+func (p *Plan) Single(q ShardQuery) {
+	p.one[0] = q
+	p.Shards = p.one[:]
 }
 
 // WriteDatabases returns the databases the plan writes to (none for a read).
@@ -139,118 +178,3 @@ var (
 	shortArrayRE = regexp.MustCompile(`\[\s+[^\[\]{}"]*?\s+\]`)
 	spaceRE      = regexp.MustCompile(`\s+`)
 )
-
-// table is one configured sharded or broadcast table.
-type table struct {
-	name, schema string // as configured
-	key          string
-	broadcast    bool
-	resolverName string
-	resolver     Resolver
-	ranges       RangeResolver // when the resolver is one
-	group        int           // binding group; one of its own when not bound
-	dbs          dbSet         // the databases of the resolver
-	// insertReason is the reason of an INSERT whose rows all go to one
-	// database, by database index.
-	insertReason []string
-}
-
-// NewPlanner builds the planner of a cluster: its sharding configuration, its
-// dialect, its default database and every database name, in the order plans
-// list them (config.Cluster.DatabaseNames). It validates cfg and returns
-// every problem joined.
-func NewPlanner(cfg Config, d dialect.Dialect, defaultDB string, databases []string) (*Planner, error) {
-	if !d.Valid() {
-		return nil, fmt.Errorf("sharding: planner needs a valid dialect, not %v", d)
-	}
-	if errs := cfg.Validate("sharding", databases, defaultDB); len(errs) > 0 {
-		return nil, errors.Join(errs...)
-	}
-	p := &Planner{
-		d: d, fold: d != dialect.Postgres, defaultDB: defaultDB,
-		dbs: slices.Clone(databases), dbIndex: make(map[string]int, len(databases)),
-		tables: map[string]*table{},
-		base: merge.Spec{Dialect: d, MaxMemoryRows: cfg.MaxMemoryRows, ShardRowsInFlight: cfg.ShardRowsInFlight,
-			Collation: merge.Collation(cfg.Collation)},
-		collations: map[string]merge.Collation{},
-	}
-	for key, c := range cfg.Collations {
-		if p.fold {
-			key = lowerASCIIString(key)
-		}
-		p.collations[key] = merge.Collation(c)
-	}
-	for i, db := range p.dbs {
-		p.dbIndex[db] = i
-		p.all.add(i)
-	}
-	if defaultDB == "" && len(p.dbs) == 1 {
-		p.defaultDB = p.dbs[0]
-	}
-	resolvers := map[string]Resolver{}
-	for _, name := range sortedKeys(cfg.Resolvers) {
-		r, err := New(name, cfg.Resolvers[name], databases)
-		if err != nil {
-			return nil, err
-		}
-		resolvers[name] = r
-	}
-	groups := map[string]int{}
-	for i, g := range cfg.Bindings {
-		for _, name := range g {
-			groups[name] = i + 1
-		}
-	}
-	next := len(cfg.Bindings) + 1
-	for _, name := range sortedKeys(cfg.Tables) {
-		tc := cfg.Tables[name]
-		t := p.newTable(name)
-		t.key, t.resolverName, t.resolver = tc.Key, tc.Resolver, resolvers[tc.Resolver]
-		t.ranges, _ = t.resolver.(RangeResolver)
-		if t.group = groups[name]; t.group == 0 {
-			t.group, next = next, next+1
-		}
-		t.insertReason = make([]string, len(p.dbs))
-		for _, db := range t.resolver.Databases() {
-			t.dbs.add(p.dbIndex[db])
-			t.insertReason[p.dbIndex[db]] = "INSERT rows by " + t.label() + "." + t.key + " -> " + db
-		}
-	}
-	for _, name := range cfg.Broadcast {
-		t := p.newTable(name)
-		t.broadcast, t.dbs = true, p.all
-	}
-	return p, nil
-}
-
-// newTable registers a configured table under its unqualified name.
-func (p *Planner) newTable(name string) *table {
-	t := &table{name: unqualified(name)}
-	if i := len(name) - len(t.name) - 1; i > 0 {
-		t.schema = name[:i]
-	}
-	key := t.name
-	if p.fold {
-		key = lowerASCIIString(key)
-	}
-	p.tables[key] = t
-	p.maxLen = max(p.maxLen, len(key))
-	return t
-}
-
-// Databases returns every database of the cluster, in plan order.
-func (p *Planner) Databases() []string { return slices.Clone(p.dbs) }
-
-// DefaultDatabase returns the database of unsharded tables.
-func (p *Planner) DefaultDatabase() string { return p.defaultDB }
-
-// lowerASCIIString lower-cases ASCII letters.
-func lowerASCIIString(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if c >= 'A' && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
-	}
-	return string(b)
-}

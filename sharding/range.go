@@ -1,6 +1,7 @@
 package sharding
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -28,7 +29,7 @@ type rangeResolver struct {
 
 // Resolve returns the database of the range holding the single key value.
 // A value outside every range is an ErrNoShard error.
-func (r *rangeResolver) Resolve(key Key) (string, error) {
+func (r *rangeResolver) Resolve(_ context.Context, key Key) (string, error) {
 	if key.multi != nil {
 		return "", &KeyError{Resolver: r.name, Key: key, Err: ErrKeyType,
 			Reason: fmt.Sprintf("range takes one value, not a composite key of %d values", len(key.multi))}
@@ -50,7 +51,7 @@ func (r *rangeResolver) Resolve(key Key) (string, error) {
 }
 
 // ResolveRange implements RangeResolver.
-func (r *rangeResolver) ResolveRange(lo, hi Bound) ([]string, error) {
+func (r *rangeResolver) ResolveRange(_ context.Context, lo, hi Bound) ([]string, error) {
 	first, last, ok, err := r.index.resolveRange(lo, hi)
 	if err != nil {
 		if ke, isKE := err.(*KeyError); isKE {

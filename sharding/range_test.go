@@ -28,7 +28,7 @@ func resolveAllCases(t *testing.T, r Resolver, cases map[any]string) {
 		if b, ok := v.(testAsBytes); ok {
 			v = []byte(b)
 		}
-		db, err := r.Resolve(KeyOf(v))
+		db, err := r.Resolve(bg, KeyOf(v))
 		if want == "" {
 			require.ErrorIs(t, err, ErrNoShard, "%T %v", v, v)
 			continue
@@ -60,16 +60,16 @@ func TestRangeClosedEnds(t *testing.T) {
 		int64(-1): "", int64(0): "s0", int64(1): "s0", int64(999): "s0",
 		int64(1000): "s1", int64(1999): "s1", int64(2000): "", int64(2001): "",
 	})
-	_, err := r.Resolve(KeyOf(int64(-1)))
+	_, err := r.Resolve(bg, KeyOf(int64(-1)))
 	assert.EqualError(t, err, `sharding: resolver "r": key int64(-1): outside every range: below the first range, which starts at 0`)
-	_, err = r.Resolve(KeyOf(int64(2000)))
+	_, err = r.Resolve(bg, KeyOf(int64(2000)))
 	assert.EqualError(t, err, `sharding: resolver "r": key int64(2000): outside every range: at or above the end of the last range, 2000 (exclusive)`)
-	_, err = r.Resolve(KeyOf("abc"))
+	_, err = r.Resolve(bg, KeyOf("abc"))
 	require.ErrorIs(t, err, ErrKeyType)
 	assert.Contains(t, err.Error(), "an integer range needs an integer")
-	_, err = r.Resolve(KeyOf(nil))
+	_, err = r.Resolve(bg, KeyOf(nil))
 	require.ErrorIs(t, err, ErrNullKey)
-	_, err = r.Resolve(CompositeKey(1, 2))
+	_, err = r.Resolve(bg, CompositeKey(1, 2))
 	require.ErrorIs(t, err, ErrKeyType)
 }
 
@@ -92,7 +92,7 @@ func TestRangeStrings(t *testing.T) {
 		"H": "s0", "é": "s2",
 		int64(42): "s0", // "42" < "h"
 	})
-	_, err := r.Resolve(KeyOf(time.Unix(0, 0)))
+	_, err := r.Resolve(bg, KeyOf(time.Unix(0, 0)))
 	require.ErrorIs(t, err, ErrKeyType)
 }
 
@@ -122,10 +122,10 @@ func TestRangeTimes(t *testing.T) {
 		"2024-06-01":                        "s1",
 		testAsBytes("2025-01-01T00:00:00Z"): "s2",
 	})
-	_, err := r.Resolve(KeyOf("June 2024"))
+	_, err := r.Resolve(bg, KeyOf("June 2024"))
 	require.ErrorIs(t, err, ErrKeyType)
 	assert.Contains(t, err.Error(), "RFC 3339")
-	_, err = r.Resolve(KeyOf(1700000000))
+	_, err = r.Resolve(bg, KeyOf(1700000000))
 	require.ErrorIs(t, err, ErrKeyType)
 }
 
@@ -186,14 +186,14 @@ func TestResolveRange(t *testing.T) {
 		{"strings accepted", in("1000"), ex("2000"), []string{"s1"}},
 	}
 	for _, tt := range tests {
-		got, err := r.ResolveRange(tt.lo, tt.hi)
+		got, err := r.ResolveRange(bg, tt.lo, tt.hi)
 		require.NoError(t, err, tt.name)
 		assert.Equal(t, tt.want, got, tt.name)
 	}
-	_, err := r.ResolveRange(in("abc"), Bound{})
+	_, err := r.ResolveRange(bg, in("abc"), Bound{})
 	require.ErrorIs(t, err, ErrKeyType)
 	assert.Contains(t, err.Error(), `resolver "r": key string("abc")`)
-	_, err = r.ResolveRange(Bound{}, in(nil))
+	_, err = r.ResolveRange(bg, Bound{}, in(nil))
 	require.ErrorIs(t, err, ErrNullKey)
 }
 
@@ -216,7 +216,7 @@ func TestResolveRangeClosedAndRepeated(t *testing.T) {
 		{in(5), in(25), []string{"s0", "s1"}},
 		{in(-5), in(0), []string{"s0"}},
 	} {
-		got, err := r.ResolveRange(tt.lo, tt.hi)
+		got, err := r.ResolveRange(bg, tt.lo, tt.hi)
 		require.NoError(t, err)
 		assert.Equal(t, tt.want, got, "%v %v", tt.lo, tt.hi)
 	}
@@ -227,10 +227,10 @@ func TestResolveRangeStringsAndTimes(t *testing.T) {
 	s := mustNewResolver(t, Spec{Type: "range", Ranges: []RangeSpec{
 		{To: "h", Database: "s0"}, {From: "h", To: "h\x00", Database: "s1"}, {From: "h\x00", Database: "s2"},
 	}}).(RangeResolver)
-	got, err := s.ResolveRange(ExclusiveBound("h"), Bound{})
+	got, err := s.ResolveRange(bg, ExclusiveBound("h"), Bound{})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"s2"}, got, `key > "h" excludes the range holding only "h"`)
-	got, err = s.ResolveRange(Bound{}, InclusiveBound("h"))
+	got, err = s.ResolveRange(bg, Bound{}, InclusiveBound("h"))
 	require.NoError(t, err)
 	assert.Equal(t, []string{"s0", "s1"}, got)
 
@@ -238,10 +238,10 @@ func TestResolveRangeStringsAndTimes(t *testing.T) {
 		{To: "2024-01-01", Database: "s0"}, {From: "2024-01-01", Database: "s1"},
 	}}).(RangeResolver)
 	jan1 := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
-	got, err = tr.ResolveRange(Bound{}, ExclusiveBound(jan1))
+	got, err = tr.ResolveRange(bg, Bound{}, ExclusiveBound(jan1))
 	require.NoError(t, err)
 	assert.Equal(t, []string{"s0"}, got)
-	got, err = tr.ResolveRange(ExclusiveBound(jan1.Add(-time.Nanosecond)), Bound{})
+	got, err = tr.ResolveRange(bg, ExclusiveBound(jan1.Add(-time.Nanosecond)), Bound{})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"s1"}, got)
 }

@@ -18,8 +18,21 @@ type Factory func(name string, spec Spec) (Resolver, error)
 // Registry; NewRegistry makes an independent one.
 type Registry struct {
 	mu    sync.RWMutex
-	types map[string]Factory
+	types map[string]Type
 	funcs map[string]Func
+}
+
+// Type is a resolver type: how to build a resolver of it, and how to check
+// a specification without building one.
+type Type struct {
+	// New builds a resolver. It runs once per resolver per Connector.
+	New Factory
+	// Check, when set, checks a specification without building anything
+	// (configuration validation must not start what New starts, such as a
+	// plugin process). Without it a specification is checked by building a
+	// resolver with New and closing it (io.Closer) at once, which suits
+	// types whose New is pure.
+	Check func(name string, spec Spec) error
 }
 
 // The built-in resolver types.
@@ -36,14 +49,18 @@ const funcResolverType = "func"
 // NewRegistry returns a Registry holding the built-in types modulo, hash,
 // range, list and func, and no Funcs.
 func NewRegistry() *Registry {
-	r := &Registry{types: make(map[string]Factory), funcs: make(map[string]Func)}
+	r := &Registry{types: make(map[string]Type), funcs: make(map[string]Func)}
 	for name, f := range builtinResolverTypes {
-		r.types[name] = f
+		r.types[name] = Type{New: f}
 	}
 	return r
 }
 
 var defaultResolverRegistry = NewRegistry()
+
+// DefaultRegistry returns the Registry that Register, RegisterFunc and New
+// use.
+func DefaultRegistry() *Registry { return defaultResolverRegistry }
 
 // Register adds a resolver type to the default Registry. See Registry.Register.
 func Register(typeName string, factory Factory) { defaultResolverRegistry.Register(typeName, factory) }
@@ -64,10 +81,16 @@ func Types() []string { return defaultResolverRegistry.Types() }
 // type or a Func) or factory is nil: registration happens once, at program
 // start, and a clash is a programming error.
 func (r *Registry) Register(typeName string, factory Factory) {
-	if factory == nil {
+	r.RegisterType(typeName, Type{New: factory})
+}
+
+// RegisterType adds the resolver type typeName; it panics like Register
+// when t.New is nil or the name is taken.
+func (r *Registry) RegisterType(typeName string, t Type) {
+	if t.New == nil {
 		panic("sharding: Register of type " + typeName + " with a nil Factory")
 	}
-	r.add(typeName, func() { r.types[typeName] = factory })
+	r.add(typeName, func() { r.types[typeName] = t })
 }
 
 // RegisterFunc adds fn under name. A resolver then uses it either as
@@ -120,22 +143,12 @@ func (r *Registry) Types() []string {
 //	sharding.resolvers.by_customer.databases[2]: unknown database "s9"
 func (r *Registry) New(name string, spec Spec, known []string) (Resolver, error) {
 	p := resolverPath(name)
-	if name == "" {
-		return nil, resolverConfigErrorf("sharding.resolvers", "a resolver has an empty name")
-	}
-	if spec.Type == "" {
-		return nil, resolverConfigErrorf(p+".type", "required: one of %s", strings.Join(r.Types(), ", "))
-	}
-	if err := spec.checkDatabases(p, known); err != nil {
+	if err := r.precheck(name, spec, known); err != nil {
 		return nil, err
 	}
 	res, err := r.build(name, spec)
 	if err != nil {
-		var ce *ConfigError
-		if !errors.As(err, &ce) {
-			err = &ConfigError{Path: p, Message: err.Error()}
-		}
-		return nil, err
+		return nil, asConfigError(p, err)
 	}
 	if res == nil {
 		return nil, resolverConfigErrorf(p, "type %q built no resolver", spec.Type)
@@ -143,6 +156,7 @@ func (r *Registry) New(name string, spec Spec, known []string) (Resolver, error)
 	if known != nil {
 		for _, db := range res.Databases() {
 			if !slices.Contains(known, db) {
+				closeResolver(res)
 				return nil, resolverConfigErrorf(p, "resolver can return unknown database %q", db)
 			}
 		}
@@ -150,10 +164,50 @@ func (r *Registry) New(name string, spec Spec, known []string) (Resolver, error)
 	return res, nil
 }
 
+// precheck checks what every specification needs: a name, a type, and
+// databases among known.
+func (r *Registry) precheck(name string, spec Spec, known []string) error {
+	if name == "" {
+		return resolverConfigErrorf("sharding.resolvers", "a resolver has an empty name")
+	}
+	if spec.Type == "" {
+		return resolverConfigErrorf(resolverPath(name)+".type", "required: one of %s", strings.Join(r.Types(), ", "))
+	}
+	return spec.checkDatabases(resolverPath(name), known)
+}
+
+// Check checks the specification of the resolver called name against the
+// databases known, as New does, without keeping a resolver: with the
+// type's Check when it has one, else by building a resolver and closing it.
+func (r *Registry) Check(name string, spec Spec, known []string) error {
+	r.mu.RLock()
+	t, isType := r.types[spec.Type]
+	r.mu.RUnlock()
+	if isType && t.Check != nil {
+		if err := r.precheck(name, spec, known); err != nil {
+			return err
+		}
+		return asConfigError(resolverPath(name), t.Check(name, spec))
+	}
+	res, err := r.New(name, spec, known)
+	if err == nil {
+		closeResolver(res)
+	}
+	return err
+}
+
+func asConfigError(path string, err error) error {
+	var ce *ConfigError
+	if err == nil || errors.As(err, &ce) {
+		return err
+	}
+	return &ConfigError{Path: path, Message: err.Error()}
+}
+
 func (r *Registry) build(name string, spec Spec) (Resolver, error) {
 	p := resolverPath(name)
 	r.mu.RLock()
-	factory, isType := r.types[spec.Type]
+	t, isType := r.types[spec.Type]
 	fnName := spec.Type
 	if spec.Type == funcResolverType {
 		fnName = spec.Func
@@ -162,7 +216,7 @@ func (r *Registry) build(name string, spec Spec) (Resolver, error) {
 	r.mu.RUnlock()
 	switch {
 	case isType:
-		return factory(name, spec)
+		return t.New(name, spec)
 	case spec.Type == funcResolverType && spec.Func == "":
 		return nil, resolverConfigErrorf(p+".func", "required: the name of a function registered with sharding.RegisterFunc")
 	case spec.Type == funcResolverType && !isFunc:

@@ -1,6 +1,7 @@
 package sharding
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -111,8 +112,8 @@ func TestNewKnown(t *testing.T) {
 // testFixedResolver is a custom type for registry tests.
 type testFixedResolver struct{ dbs []string }
 
-func (f testFixedResolver) Resolve(Key) (string, error) { return f.dbs[0], nil }
-func (f testFixedResolver) Databases() []string         { return append([]string(nil), f.dbs...) }
+func (f testFixedResolver) Resolve(context.Context, Key) (string, error) { return f.dbs[0], nil }
+func (f testFixedResolver) Databases() []string                          { return append([]string(nil), f.dbs...) }
 
 func TestRegisterCustomType(t *testing.T) {
 	reg := NewRegistry()
@@ -130,7 +131,7 @@ func TestRegisterCustomType(t *testing.T) {
 
 	r, err := reg.New("f", Spec{Type: "fixed", Options: map[string]any{"database": "s1"}}, testDatabases)
 	require.NoError(t, err)
-	db, err := r.Resolve(KeyOf(1))
+	db, err := r.Resolve(bg, KeyOf(1))
 	require.NoError(t, err)
 	assert.Equal(t, "s1", db)
 
@@ -150,7 +151,7 @@ func TestRegisterCustomType(t *testing.T) {
 
 func TestRegisterPanics(t *testing.T) {
 	reg := NewRegistry()
-	fn := func(Key) (string, error) { return "s0", nil }
+	fn := func(context.Context, Key) (string, error) { return "s0", nil }
 	f := func(string, Spec) (Resolver, error) { return nil, nil }
 	reg.RegisterFunc("t1", fn)
 	reg.Register("t2", f)
@@ -179,7 +180,7 @@ var registerTestEvenOdd sync.Once
 func TestDefaultRegistryFuncs(t *testing.T) {
 	// Once: the default registry outlives a test run under -count.
 	registerTestEvenOdd.Do(func() {
-		RegisterFunc("registry_test_even_odd", func(k Key) (string, error) {
+		RegisterFunc("registry_test_even_odd", func(_ context.Context, k Key) (string, error) {
 			n, _ := k.Value(0).(int)
 			return fmt.Sprintf("s%d", n%2), nil
 		})
@@ -187,7 +188,7 @@ func TestDefaultRegistryFuncs(t *testing.T) {
 	assert.Contains(t, Types(), "registry_test_even_odd")
 	r, err := New("eo", Spec{Type: "registry_test_even_odd", Databases: []string{"s0", "s1"}}, testDatabases)
 	require.NoError(t, err)
-	db, err := r.Resolve(KeyOf(3))
+	db, err := r.Resolve(bg, KeyOf(3))
 	require.NoError(t, err)
 	assert.Equal(t, "s1", db)
 	assert.Panics(t, func() { Register("registry_test_even_odd", newHashResolver) })
@@ -200,14 +201,14 @@ func TestRegistryConcurrent(t *testing.T) {
 		wg.Add(2)
 		go func() {
 			defer wg.Done()
-			reg.RegisterFunc(fmt.Sprintf("f%d", i), func(Key) (string, error) { return "s0", nil })
+			reg.RegisterFunc(fmt.Sprintf("f%d", i), func(context.Context, Key) (string, error) { return "s0", nil })
 		}()
 		go func() {
 			defer wg.Done()
 			for range 50 {
 				r, err := reg.New("h", Spec{Type: "hash", Databases: testDatabases}, testDatabases)
 				if assert.NoError(t, err) {
-					_, err = r.Resolve(KeyOf(i))
+					_, err = r.Resolve(bg, KeyOf(i))
 					assert.NoError(t, err)
 				}
 				reg.Types()
@@ -251,7 +252,7 @@ func TestSpecFromJSON(t *testing.T) {
 			{"by_country", int64(1), "s1"},
 			{"by_country", "jp", "s2"},
 		} {
-			db, err := res[c.resolver].Resolve(KeyOf(c.key))
+			db, err := res[c.resolver].Resolve(bg, KeyOf(c.key))
 			require.NoError(t, err, c.resolver)
 			assert.Equal(t, c.want, db, "%s %v", c.resolver, c.key)
 		}

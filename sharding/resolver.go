@@ -1,6 +1,7 @@
 package sharding
 
 import (
+	"context"
 	"errors"
 	"fmt"
 )
@@ -14,7 +15,7 @@ type Resolver interface {
 	// Resolve returns the name of the database that holds key. Errors wrap
 	// ErrNullKey, ErrKeyType or ErrNoShard (or an error of a custom resolver)
 	// and name the resolver, the key and the reason.
-	Resolve(key Key) (database string, err error)
+	Resolve(ctx context.Context, key Key) (database string, err error)
 
 	// Databases returns every database Resolve can return, each once, in a
 	// stable order: the set a statement without a usable key fans out to. It
@@ -33,7 +34,7 @@ type RangeResolver interface {
 	// unbounded on its side. An empty interval, or one that meets no range,
 	// gives an empty result and no error: no database can hold such keys. A
 	// bound of the wrong type or a NULL bound is an error, as in Resolve.
-	ResolveRange(lo, hi Bound) ([]string, error)
+	ResolveRange(ctx context.Context, lo, hi Bound) ([]string, error)
 }
 
 // Bound is one end of an interval for RangeResolver.ResolveRange. The zero

@@ -12,7 +12,7 @@ func benchmarkResolver(b *testing.B, spec Spec, key Key) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := r.Resolve(key); err != nil {
+		if _, err := r.Resolve(bg, key); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -68,7 +68,7 @@ func BenchmarkResolveRangeSpan(b *testing.B) {
 	lo, hi := InclusiveBound(int64(500)), ExclusiveBound(int64(2500))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := rr.ResolveRange(lo, hi); err != nil {
+		if _, err := rr.ResolveRange(bg, lo, hi); err != nil {
 			b.Fatal(err)
 		}
 	}

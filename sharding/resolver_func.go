@@ -1,13 +1,17 @@
 package sharding
 
-import "fmt"
+import (
+	"context"
+	"fmt"
+)
 
 // Func is a resolver written as a Go function, registered by name with
-// RegisterFunc. It receives a key that is never NULL (NULL keys are rejected
-// before the call) and returns a database name. It must be deterministic and
+// RegisterFunc. It receives the statement's context and a key that is never
+// NULL (NULL keys are rejected before the call) and returns a database
+// name. It must be deterministic and
 // safe for concurrent use; an error it returns reaches the caller wrapped in a
 // *KeyError that unwraps to it.
-type Func func(key Key) (database string, err error)
+type Func func(ctx context.Context, key Key) (database string, err error)
 
 // funcResolver is the "func" type, and every type named after a registered
 // Func.
@@ -31,11 +35,11 @@ func newFuncResolver(name string, spec Spec, fnName string, fn Func) (Resolver, 
 
 // Resolve rejects a NULL value, calls the function, and checks that the
 // database it returns is one of the resolver's databases.
-func (r *funcResolver) Resolve(key Key) (string, error) {
+func (r *funcResolver) Resolve(ctx context.Context, key Key) (string, error) {
 	if err := r.checkNull(key); err != nil {
 		return "", err
 	}
-	db, err := r.fn(key)
+	db, err := r.fn(ctx, key)
 	if err != nil {
 		return "", &KeyError{Resolver: r.name, Key: key, Err: err,
 			Reason: fmt.Sprintf("function %q: %v", r.fnName, err)}

@@ -1,6 +1,7 @@
 package sharding
 
 import (
+	"context"
 	"math"
 	"strconv"
 	"testing"
@@ -12,7 +13,7 @@ import (
 
 func fuzzResolverSet(t testing.TB) map[string]Resolver {
 	reg := NewRegistry()
-	reg.RegisterFunc("first_byte", func(k Key) (string, error) {
+	reg.RegisterFunc("first_byte", func(_ context.Context, k Key) (string, error) {
 		b, err := AppendCanonical(nil, k)
 		if err != nil || len(b) == 0 {
 			return "s0", err
@@ -81,8 +82,8 @@ func FuzzResolve(f *testing.F) {
 			key = CompositeKey(fuzzKeyValue(kind, i, s, fl), fuzzKeyValue(kind2, ^i, s+"x", -fl))
 		}
 		for name, r := range resolvers {
-			db1, err1 := r.Resolve(key)
-			db2, err2 := r.Resolve(key)
+			db1, err1 := r.Resolve(bg, key)
+			db2, err2 := r.Resolve(bg, key)
 			assert.Equal(t, db1, db2, name)
 			if err1 != nil {
 				require.Error(t, err2, name)
@@ -95,13 +96,13 @@ func FuzzResolve(f *testing.F) {
 			if !ok || composite {
 				continue
 			}
-			got, err := rr.ResolveRange(InclusiveBound(key.one), InclusiveBound(key.one))
+			got, err := rr.ResolveRange(bg, InclusiveBound(key.one), InclusiveBound(key.one))
 			require.NoError(t, err, name)
 			assert.Equal(t, []string{db1}, got, name)
-			got, err = rr.ResolveRange(InclusiveBound(key.one), Bound{})
+			got, err = rr.ResolveRange(bg, InclusiveBound(key.one), Bound{})
 			require.NoError(t, err, name)
 			assert.Equal(t, db1, got[0], name)
-			got, err = rr.ResolveRange(Bound{}, InclusiveBound(key.one))
+			got, err = rr.ResolveRange(bg, Bound{}, InclusiveBound(key.one))
 			require.NoError(t, err, name)
 			assert.Equal(t, db1, got[len(got)-1], name)
 		}
@@ -122,7 +123,7 @@ func FuzzResolve(f *testing.F) {
 			rr := resolvers[name].(RangeResolver)
 			lo := Bound{value: fuzzKeyValue(kind, i, s, fl), inclusive: composite, set: kind2%3 != 0}
 			hi := Bound{value: fuzzKeyValue(kind2, i+int64(kind), s+s, fl), inclusive: !composite, set: kind2%5 != 0}
-			got, err := rr.ResolveRange(lo, hi)
+			got, err := rr.ResolveRange(bg, lo, hi)
 			if err == nil {
 				assert.Subset(t, rr.Databases(), got, name)
 			}

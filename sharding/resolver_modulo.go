@@ -1,6 +1,9 @@
 package sharding
 
-import "fmt"
+import (
+	"context"
+	"fmt"
+)
 
 // slots is what the modulo and hash types share: a list of databases (a
 // database may fill several slots) that a number indexes.
@@ -41,7 +44,7 @@ func newModuloResolver(name string, spec Spec) (Resolver, error) {
 // Resolve takes one non-negative integer: any Go integer type, an integral
 // float, or a string or []byte in canonical decimal form ("42", not "042").
 // Customer 5 over four databases is databases[1].
-func (r *moduloResolver) Resolve(key Key) (string, error) {
+func (r *moduloResolver) Resolve(_ context.Context, key Key) (string, error) {
 	if key.multi != nil {
 		return "", &KeyError{Resolver: r.name, Key: key, Err: ErrKeyType,
 			Reason: fmt.Sprintf("modulo takes one integer value, not a composite key of %d values", len(key.multi))}

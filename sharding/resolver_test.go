@@ -1,6 +1,7 @@
 package sharding
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"math"
@@ -21,7 +22,7 @@ func TestModulo(t *testing.T) {
 		{"42", "s2"}, {[]byte("7"), "s3"}, {float64(6), "s2"}, {testCustomerID(9), "s1"},
 		{uint64(math.MaxUint64), "s3"}, {sql.NullInt64{Int64: 2, Valid: true}, "s2"},
 	} {
-		db, err := r.Resolve(KeyOf(tt.v))
+		db, err := r.Resolve(bg, KeyOf(tt.v))
 		require.NoError(t, err, "%T %v", tt.v, tt.v)
 		assert.Equal(t, tt.want, db, "%T %v", tt.v, tt.v)
 	}
@@ -40,7 +41,7 @@ func TestModulo(t *testing.T) {
 		{KeyOf(nil), ErrNullKey, "NULL"},
 		{CompositeKey(1, 2), ErrKeyType, "not a composite key of 2 values"},
 	} {
-		_, err := r.Resolve(tt.key)
+		_, err := r.Resolve(bg, tt.key)
 		require.ErrorIs(t, err, tt.want, tt.key.String())
 		assert.Contains(t, err.Error(), tt.msg)
 	}
@@ -49,10 +50,10 @@ func TestModulo(t *testing.T) {
 func TestModuloBuckets(t *testing.T) {
 	r := mustNewResolver(t, Spec{Type: "modulo", Databases: []string{"s0", "s1", "s0", "s2"}})
 	assert.Equal(t, []string{"s0", "s1", "s2"}, r.Databases())
-	db, err := r.Resolve(KeyOf(2))
+	db, err := r.Resolve(bg, KeyOf(2))
 	require.NoError(t, err)
 	assert.Equal(t, "s0", db)
-	db, err = r.Resolve(KeyOf(3))
+	db, err = r.Resolve(bg, KeyOf(3))
 	require.NoError(t, err)
 	assert.Equal(t, "s2", db)
 }
@@ -72,30 +73,30 @@ func TestList(t *testing.T) {
 		{time.Date(2024, 1, 2, 9, 0, 0, 0, time.FixedZone("JST", 9*3600)), "s3"},
 		{"", "s3"},
 	} {
-		db, err := r.Resolve(KeyOf(tt.v))
+		db, err := r.Resolve(bg, KeyOf(tt.v))
 		require.NoError(t, err, "%T %v", tt.v, tt.v)
 		assert.Equal(t, tt.want, db, "%T %v", tt.v, tt.v)
 	}
-	_, err := r.Resolve(KeyOf("jp"))
+	_, err := r.Resolve(bg, KeyOf("jp"))
 	require.ErrorIs(t, err, ErrNoShard)
 	assert.EqualError(t, err, `sharding: resolver "r": key string("jp"): value is not in the list and the list has no default`)
-	_, err = r.Resolve(KeyOf("01"))
+	_, err = r.Resolve(bg, KeyOf("01"))
 	require.ErrorIs(t, err, ErrNoShard)
-	_, err = r.Resolve(KeyOf(nil))
+	_, err = r.Resolve(bg, KeyOf(nil))
 	require.ErrorIs(t, err, ErrNullKey)
-	_, err = r.Resolve(CompositeKey("us", 1))
+	_, err = r.Resolve(bg, CompositeKey("us", 1))
 	require.ErrorIs(t, err, ErrKeyType)
 
 	spec.Default = "s4"
 	r = mustNewResolver(t, spec)
-	db, err := r.Resolve(KeyOf("jp"))
+	db, err := r.Resolve(bg, KeyOf("jp"))
 	require.NoError(t, err)
 	assert.Equal(t, "s4", db)
 	assert.Equal(t, []string{"s0", "s1", "s2", "s3", "s4"}, r.Databases())
 	// The default does not catch NULL or unsupported keys.
-	_, err = r.Resolve(KeyOf(nil))
+	_, err = r.Resolve(bg, KeyOf(nil))
 	require.ErrorIs(t, err, ErrNullKey)
-	_, err = r.Resolve(KeyOf(true))
+	_, err = r.Resolve(bg, KeyOf(true))
 	require.ErrorIs(t, err, ErrKeyType)
 }
 
@@ -103,7 +104,7 @@ func TestFuncResolver(t *testing.T) {
 	reg := NewRegistry()
 	errTenant := errors.New("tenant suspended")
 	var calls int
-	reg.RegisterFunc("by_tenant", func(k Key) (string, error) {
+	reg.RegisterFunc("by_tenant", func(_ context.Context, k Key) (string, error) {
 		calls++
 		switch k.Value(0) {
 		case "acme":
@@ -123,29 +124,29 @@ func TestFuncResolver(t *testing.T) {
 		r, err := reg.New("tenants", spec, testDatabases)
 		require.NoError(t, err)
 		assert.Equal(t, []string{"s0", "s1"}, r.Databases())
-		db, err := r.Resolve(KeyOf("acme"))
+		db, err := r.Resolve(bg, KeyOf("acme"))
 		require.NoError(t, err)
 		assert.Equal(t, "s1", db)
 
-		_, err = r.Resolve(KeyOf("gone"))
+		_, err = r.Resolve(bg, KeyOf("gone"))
 		require.ErrorIs(t, err, ErrNoShard)
 		assert.Contains(t, err.Error(), `function "by_tenant" returned database "s9", which is not in its databases ["s0" "s1"]`)
 
-		_, err = r.Resolve(KeyOf("bad"))
+		_, err = r.Resolve(bg, KeyOf("bad"))
 		require.ErrorIs(t, err, errTenant)
 		assert.EqualError(t, err, `sharding: resolver "tenants": key string("bad"): function "by_tenant": tenant suspended`)
 
 		before := calls
-		_, err = r.Resolve(KeyOf(nil))
+		_, err = r.Resolve(bg, KeyOf(nil))
 		require.ErrorIs(t, err, ErrNullKey)
-		_, err = r.Resolve(CompositeKey("acme", (*int)(nil)))
+		_, err = r.Resolve(bg, CompositeKey("acme", (*int)(nil)))
 		require.ErrorIs(t, err, ErrNullKey)
-		_, err = r.Resolve(CompositeKey())
+		_, err = r.Resolve(bg, CompositeKey())
 		require.ErrorIs(t, err, ErrKeyType)
 		assert.Equal(t, before, calls, "the function never sees a NULL key")
 
 		// Types the built-in resolvers reject still reach the function.
-		db, err = r.Resolve(KeyOf(struct{ ID int }{7}))
+		db, err = r.Resolve(bg, KeyOf(struct{ ID int }{7}))
 		require.NoError(t, err)
 		assert.Equal(t, "s0", db)
 	}

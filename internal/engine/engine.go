@@ -25,6 +25,7 @@ import (
 	"github.com/grantsql/grant/config"
 	"github.com/grantsql/grant/dialect"
 	"github.com/grantsql/grant/internal/analyze"
+	"github.com/grantsql/grant/internal/planner"
 	"github.com/grantsql/grant/registry"
 	"github.com/grantsql/grant/routing"
 	"github.com/grantsql/grant/sharding"
@@ -39,14 +40,14 @@ type Engine struct {
 	reg     *registry.Registry
 	router  *routing.Router
 	cache   *analyze.Cache
-	planner *sharding.Planner // nil without sharding
+	planner *planner.Planner // nil without sharding
 }
 
 // New returns the engine of a cluster: its validated configuration, node
 // registry, router and sharding planner (nil without sharding).
-func New(cfg *config.Cluster, reg *registry.Registry, router *routing.Router, planner *sharding.Planner) *Engine {
+func New(cfg *config.Cluster, reg *registry.Registry, router *routing.Router, p *planner.Planner) *Engine {
 	return &Engine{d: cfg.Dialect, retry: cfg.Retry, reg: reg, router: router,
-		cache: analyze.NewCache(0), planner: planner}
+		cache: analyze.NewCache(0), planner: p}
 }
 
 // NewSession returns the state of a new virtual connection. It holds no
@@ -81,5 +82,5 @@ func (e *Engine) Plan(ctx context.Context, query string, args []driver.NamedValu
 		return &sharding.Plan{Statement: query, Route: sharding.RouteUnsharded, Reason: "no sharding configured",
 			Shards: []sharding.ShardQuery{{Database: db.Name, SQL: query, Args: args}}}, nil
 	}
-	return e.planner.Plan(st, args, o.Database())
+	return e.planner.Plan(ctx, st, args, planner.Options{Shard: o.Database()})
 }

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/grantsql/grant/config"
+	"github.com/grantsql/grant/internal/planner"
 	"github.com/grantsql/grant/registry"
 	"github.com/grantsql/grant/routing"
 	"github.com/grantsql/grant/sharding"
@@ -18,9 +19,13 @@ func newTestEngine(t testing.TB, cfg *config.Cluster, opts *registry.Options) *E
 	if err != nil {
 		t.Fatal(err)
 	}
-	var planner *sharding.Planner
+	var p *planner.Planner
 	if !v.Sharding.Empty() {
-		if planner, err = sharding.NewPlanner(*v.Sharding, v.Dialect, v.DefaultDatabase, v.DatabaseNames()); err != nil {
+		rs, err := sharding.Build(v.Sharding, v.DatabaseNames())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p, err = planner.New(*v.Sharding, v.Dialect, v.DefaultDatabase, v.DatabaseNames(), rs); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -42,5 +47,5 @@ func newTestEngine(t testing.TB, cfg *config.Cluster, opts *registry.Options) *E
 		router.Close()
 		reg.Close()
 	})
-	return New(v, reg, router, planner)
+	return New(v, reg, router, p)
 }

@@ -17,7 +17,7 @@ import (
 // is refused) runs as execShards does and its rows are buffered until every
 // database committed.
 func (s *Session) queryShards(ctx context.Context, st *analyze.Statement, pl *sharding.Plan) (driver.Rows, error) {
-	legs, err := s.legs(ctx, st, pl, false)
+	legs, err := s.legs(ctx, st, pl)
 	if err != nil {
 		return nil, err
 	}

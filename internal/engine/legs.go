@@ -27,12 +27,12 @@ type leg struct {
 
 // legs decides where each database's part of pl runs. In a transaction a
 // statement that may write is refused before anything runs, since it spans
-// databases, unless it is tentative: run, then kept only if it changed rows
-// on one database. Outside one, a statement that leaves session state (an
-// advisory lock, a session setting) is refused: its state would be spread
-// over pooled connections of several databases.
-func (s *Session) legs(ctx context.Context, st *analyze.Statement, pl *sharding.Plan, tentative bool) ([]leg, error) {
-	if t := s.tx; t != nil && !tentative && (pl.Writes || routing.MayWrite(st)) {
+// databases, unless it is tentative (Execution): run, then kept only if it
+// changed rows on one database. Outside one, a statement that leaves
+// session state (an advisory lock, a session setting) is refused: its
+// state would be spread over pooled connections of several databases.
+func (s *Session) legs(ctx context.Context, st *analyze.Statement, pl *sharding.Plan) ([]leg, error) {
+	if t := s.tx; t != nil && !pl.Execution.Tentative && (pl.Execution.Refused || routing.MayWrite(st)) {
 		names := make([]string, len(pl.Shards))
 		for i := range pl.Shards {
 			names[i] = pl.Shards[i].Database
@@ -99,13 +99,14 @@ func (s *Session) acquireLegs(ctx context.Context, legs []leg) error {
 }
 
 // runLegs takes the legs' connections (acquireLegs), begins each leg's own
-// transaction when local, and runs fn on it: in parallel outside a
-// transaction, in order inside one (its connections are the session's). A
+// transaction when x says LocalTx, and runs fn on it: in parallel when x
+// says so, else in order (on a transaction's connections). A
 // leg's transaction begins under a context without the statement's
 // cancellation: drivers keep it for the commit, which must not be cut short
 // between two databases. It returns the first error in database order,
 // naming the database.
-func (s *Session) runLegs(ctx context.Context, legs []leg, local bool, fn func(context.Context, *leg) error) error {
+func (s *Session) runLegs(ctx context.Context, legs []leg, x *sharding.Execution, fn func(context.Context, *leg) error) error {
+	local := x.LocalTx
 	if err := s.acquireLegs(ctx, legs); err != nil {
 		return err
 	}
@@ -117,7 +118,7 @@ func (s *Session) runLegs(ctx context.Context, legs []leg, local bool, fn func(c
 		}
 		l.err = fn(ctx, l)
 	}
-	if s.tx != nil {
+	if !x.Parallel {
 		for i := range legs {
 			if run(&legs[i]); legs[i].err != nil {
 				break

@@ -17,17 +17,16 @@ import (
 // all in parallel, and commits only when every part succeeded; DDL, which
 // MySQL cannot roll back, runs as is.
 func (s *Session) execShards(ctx context.Context, st *analyze.Statement, pl *sharding.Plan) (driver.Result, error) {
-	tentative := s.tx != nil && pl.Writes && (pl.Route == sharding.RouteScatter || pl.Route == sharding.RouteMulti) &&
-		(st.Kind == analyze.KindUpdate || st.Kind == analyze.KindDelete)
-	legs, err := s.legs(ctx, st, pl, tentative)
+	legs, err := s.legs(ctx, st, pl)
 	if err != nil {
 		return nil, err
 	}
-	if tentative {
+	x := pl.Execution
+	if x.Tentative {
 		return s.execTentative(ctx, st, pl, legs)
 	}
-	local := pl.Writes && s.tx == nil && st.Kind != analyze.KindDDL
-	err = s.runLegs(ctx, legs, local, func(ctx context.Context, l *leg) error {
+	local := x.LocalTx
+	err = s.runLegs(ctx, legs, x, func(ctx context.Context, l *leg) error {
 		var err error
 		l.res, err = l.pc.Exec(ctx, l.q.SQL, l.q.Args, false)
 		return err
@@ -66,8 +65,8 @@ func (s *Session) execShards(ctx context.Context, st *analyze.Statement, pl *sha
 // split an INSERT (GORM assigns generated ids by position), the copy of
 // ResultFrom for broadcast writes, merged by the plan otherwise.
 func (s *Session) queryWrites(ctx context.Context, st *analyze.Statement, pl *sharding.Plan, legs []leg) (driver.Rows, error) {
-	local := st.Kind != analyze.KindDDL
-	err := s.runLegs(ctx, legs, local, func(ctx context.Context, l *leg) error {
+	local := pl.Execution.LocalTx
+	err := s.runLegs(ctx, legs, pl.Execution, func(ctx context.Context, l *leg) error {
 		base, stmt, err := l.pc.Query(ctx, l.q.SQL, l.q.Args, false)
 		if err != nil {
 			return err

@@ -5,6 +5,7 @@ import (
 	"database/sql/driver"
 
 	"github.com/grantsql/grant/internal/analyze"
+	"github.com/grantsql/grant/internal/planner"
 	"github.com/grantsql/grant/registry"
 	"github.com/grantsql/grant/routing"
 	"github.com/grantsql/grant/sharding"
@@ -37,7 +38,7 @@ func (s *Session) plan(ctx context.Context, st *analyze.Statement, args []driver
 		if _, err := s.e.database(name); err != nil {
 			return step{}, nil, err
 		}
-		pl, err := p.Plan(st, args, name)
+		pl, err := p.Plan(ctx, st, args, planner.Options{Shard: name, InTx: s.tx != nil})
 		if err != nil {
 			return step{}, nil, err
 		}

@@ -1,8 +1,10 @@
-package sharding
+package planner
 
 import (
 	"database/sql/driver"
 	"testing"
+
+	"github.com/grantsql/grant/sharding"
 
 	"github.com/grantsql/grant/dialect"
 	"github.com/grantsql/grant/internal/analyze"
@@ -18,8 +20,8 @@ func BenchmarkPlanPointSelect(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		st := cache.Analyze(dialect.Postgres, sql)
-		pl, err := p.Plan(st, args, "")
-		if err != nil || pl.Route != RouteSingle {
+		pl, err := p.Plan(bg, st, args, Options{})
+		if err != nil || pl.Route != sharding.RouteSingle {
 			b.Fatal(pl, err)
 		}
 	}
@@ -44,7 +46,7 @@ func BenchmarkPlanScatterOrdered(b *testing.B) {
 	args := []driver.NamedValue{{Ordinal: 1, Value: "paid"}, {Ordinal: 2, Value: int64(10)}, {Ordinal: 3, Value: int64(20)}}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := p.Plan(st, args, ""); err != nil {
+		if _, err := p.Plan(bg, st, args, Options{}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -58,8 +60,8 @@ func BenchmarkPlanInsertOneRow(b *testing.B) {
 	args := []driver.NamedValue{{Ordinal: 1, Value: int64(42)}, {Ordinal: 2, Value: 1.5}, {Ordinal: 3, Value: "2024-01-01"}}
 	b.ReportAllocs()
 	for b.Loop() {
-		pl, err := p.Plan(cache.Analyze(dialect.Postgres, sql), args, "")
-		if err != nil || pl.Route != RouteSingle {
+		pl, err := p.Plan(bg, cache.Analyze(dialect.Postgres, sql), args, Options{})
+		if err != nil || pl.Route != sharding.RouteSingle {
 			b.Fatal(pl, err)
 		}
 	}
@@ -73,7 +75,7 @@ func BenchmarkPlanInsertSplit(b *testing.B) {
 		{Ordinal: 4, Value: 2.5}, {Ordinal: 5, Value: int64(5)}, {Ordinal: 6, Value: 3.5}}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := p.Plan(st, args, ""); err != nil {
+		if _, err := p.Plan(bg, st, args, Options{}); err != nil {
 			b.Fatal(err)
 		}
 	}

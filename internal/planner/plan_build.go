@@ -1,43 +1,65 @@
-package sharding
+package planner
 
 import (
+	"context"
 	"database/sql/driver"
 	"errors"
 	"strings"
 
+	"github.com/grantsql/grant/sharding"
+
 	"github.com/grantsql/grant/internal/analyze"
 )
 
+// Options are what a plan depends on besides the statement and its
+// arguments.
+type Options struct {
+	// Shard pins the statement to that database (the per-call shard pin of
+	// the context); it then runs there unchanged.
+	Shard string
+	// InTx says that the statement runs inside a transaction, which
+	// decides how a statement on several databases executes (Execution).
+	InTx bool
+}
+
 // Plan plans st, analyzed in the planner's dialect, with the arguments the
 // application passed (database/sql values, as given: the resolvers
-// canonicalize them). A non-empty shard pins the statement to that database
-// (the per-call shard pin of the context); it then runs there unchanged.
+// canonicalize them) under o. ctx is the statement's, for resolvers that
+// do I/O (a plugin).
 //
 // Statements without sharded or broadcast tables plan to the default
 // database (RouteUnsharded); callers check Sharded first and skip Plan for
 // them unless a shard is pinned. Refusals are *RefusedError values matching
 // ErrRefused; a pinned shard that is not a database is a plain error.
-func (p *Planner) Plan(st *analyze.Statement, args []driver.NamedValue, shard string) (*Plan, error) {
+func (p *Planner) Plan(ctx context.Context, st *analyze.Statement, args []driver.NamedValue, o Options) (*sharding.Plan, error) {
+	pl, err := p.plan(ctx, st, args, o.Shard)
+	if err == nil && len(pl.Shards) > 1 {
+		pl.Execution = execution(st, pl, o.InTx)
+	}
+	return pl, err
+}
+
+func (p *Planner) plan(ctx context.Context, st *analyze.Statement, args []driver.NamedValue, shard string) (*sharding.Plan, error) {
 	if st.Dialect != p.d {
 		return nil, errors.New("sharding: statement analyzed as " + st.Dialect.String() + " for a " + p.d.String() + " cluster")
 	}
 	if shard != "" {
-		return p.pinned(st, args, shard)
+		return p.pinned(ctx, st, args, shard)
 	}
 	if !p.Sharded(st) {
 		pl := p.single(st, args, p.defaultDB)
-		pl.Route, pl.Reason = RouteUnsharded, "no sharded or broadcast table"
+		pl.Route, pl.Reason = sharding.RouteUnsharded, "no sharded or broadcast table"
 		return pl, nil
 	}
 	if !p.noFast {
-		if pl := p.fastSingle(st, args); pl != nil {
+		if pl := p.fastSingle(ctx, st, args); pl != nil {
 			return pl, nil
 		}
-		if pl := p.fastInsert(st, args); pl != nil {
+		if pl := p.fastInsert(ctx, st, args); pl != nil {
 			return pl, nil
 		}
 	}
-	s := &planState{valuer: valuer{p: p, args: args}, st: st}
+	s := &planState{valuer: valuer{ctx: ctx, p: p, args: args}, st: st}
 	pl, err := s.plan()
 	switch {
 	case err != nil:
@@ -45,16 +67,15 @@ func (p *Planner) Plan(st *analyze.Statement, args []driver.NamedValue, shard st
 	case s.refusal != nil:
 		return nil, s.refusal
 	case pl == nil:
-		return nil, &RefusedError{Statement: st.SQL, Reason: "the planner could not plan the statement"}
+		return nil, &sharding.RefusedError{Statement: st.SQL, Reason: "the planner could not plan the statement"}
 	}
 	return pl, nil
 }
 
 // single returns a plan running st unchanged on db.
-func (p *Planner) single(st *analyze.Statement, args []driver.NamedValue, db string) *Plan {
-	pl := &Plan{Statement: st.SQL, Writes: writes(st)}
-	pl.one[0] = ShardQuery{Database: db, SQL: st.SQL, Args: args}
-	pl.Shards = pl.one[:]
+func (p *Planner) single(st *analyze.Statement, args []driver.NamedValue, db string) *sharding.Plan {
+	pl := &sharding.Plan{Statement: st.SQL, Writes: writes(st)}
+	pl.Single(sharding.ShardQuery{Database: db, SQL: st.SQL, Args: args})
 	return pl
 }
 
@@ -80,7 +101,7 @@ func writes(st *analyze.Statement) bool {
 }
 
 // plan plans a statement that references a sharded or broadcast table.
-func (s *planState) plan() (*Plan, error) {
+func (s *planState) plan() (*sharding.Plan, error) {
 	st := s.st
 	switch {
 	case st.Multi:
@@ -117,7 +138,7 @@ func (s *planState) firstTable() *table {
 }
 
 // shardedPlan routes a statement on sharded tables.
-func (s *planState) shardedPlan() *Plan {
+func (s *planState) shardedPlan() *sharding.Plan {
 	s.link()
 	comps := s.components()
 	var rows *insertRows
@@ -158,7 +179,7 @@ func (s *planState) shardedPlan() *Plan {
 	}
 	if set.count() == 1 {
 		pl := s.p.single(s.st, s.args, s.p.dbs[set.next(0)])
-		pl.Route, pl.Table, pl.Reason = RouteSingle, t.label(), reason
+		pl.Route, pl.Table, pl.Reason = sharding.RouteSingle, t.label(), reason
 		return pl
 	}
 	pl := s.fanOut(t, set, drive, rows, reason)

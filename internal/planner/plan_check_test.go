@@ -1,9 +1,11 @@
-package sharding
+package planner
 
 import (
 	"database/sql/driver"
 	"slices"
 	"testing"
+
+	"github.com/grantsql/grant/sharding"
 
 	"github.com/grantsql/grant/dialect"
 	"github.com/grantsql/grant/internal/analyze"
@@ -14,16 +16,16 @@ import (
 // rewritten SQL fully understood with exactly one argument per parameter
 // (taken from the caller's arguments as ArgOrdinals say), and a merge spec
 // that validates and indexes columns the shard SQL returns.
-func checkPlan(t *testing.T, p *Planner, pl *Plan, args []driver.NamedValue) {
+func checkPlan(t *testing.T, p *Planner, pl *sharding.Plan, args []driver.NamedValue) {
 	t.Helper()
 	require.NotEmpty(t, pl.Shards)
-	if pl.Route == RouteSingle || pl.Route == RouteUnsharded || pl.Route == RoutePinned || pl.Route == RouteBroadcastRead {
+	if pl.Route == sharding.RouteSingle || pl.Route == sharding.RouteUnsharded || pl.Route == sharding.RoutePinned || pl.Route == sharding.RouteBroadcastRead {
 		require.Len(t, pl.Shards, 1)
 	}
 	last := -1
 	for _, q := range pl.Shards {
 		i, ok := p.dbIndex[q.Database]
-		require.True(t, ok || (pl.Route == RouteUnsharded && q.Database == ""), "database %q", q.Database)
+		require.True(t, ok || (pl.Route == sharding.RouteUnsharded && q.Database == ""), "database %q", q.Database)
 		require.Greater(t, i, last, "shards in database order")
 		last = i
 		if q.ArgOrdinals == nil {
@@ -66,7 +68,7 @@ func checkPlan(t *testing.T, p *Planner, pl *Plan, args []driver.NamedValue) {
 }
 
 // checkShardArgs checks one rewritten shard query's placeholders and args.
-func checkShardArgs(t *testing.T, d dialect.Dialect, q ShardQuery, args []driver.NamedValue) {
+func checkShardArgs(t *testing.T, d dialect.Dialect, q sharding.ShardQuery, args []driver.NamedValue) {
 	t.Helper()
 	st := analyze.Analyze(d, q.SQL)
 	require.True(t, st.Full || st.Kind == analyze.KindDDL, "shard SQL not understood: %s (%s)", q.SQL, st.NotFull)

@@ -1,10 +1,12 @@
-package sharding
+package planner
 
 import (
 	"errors"
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/grantsql/grant/sharding"
 
 	"github.com/grantsql/grant/internal/analyze"
 )
@@ -123,11 +125,11 @@ func (s *planState) rowKey(t *table, e *analyze.Expr) (int, error) {
 	case err != nil:
 		return -1, err
 	case state == valueNull:
-		return -1, fmt.Errorf("shard key %s is NULL: %w", t.key, ErrNullKey)
+		return -1, fmt.Errorf("shard key %s is NULL: %w", t.key, sharding.ErrNullKey)
 	case state == valueUnknown:
 		return -1, errors.New("shard key " + t.key + " is DEFAULT or an expression (" + e.Text + "), not a value")
 	}
-	db, err := t.resolver.Resolve(KeyOf(v))
+	db, err := t.resolver.Resolve(s.ctx, sharding.KeyOf(v))
 	if err != nil {
 		return -1, err
 	}

@@ -1,4 +1,4 @@
-package sharding
+package planner
 
 import (
 	"github.com/grantsql/grant/dialect"

@@ -1,7 +1,9 @@
-package sharding
+package planner
 
 import (
 	"slices"
+
+	"github.com/grantsql/grant/sharding"
 
 	"github.com/grantsql/grant/internal/analyze"
 )
@@ -10,11 +12,11 @@ import (
 // split so that each shard sees only its own values, INSERT rows go to
 // their shard, a read is rewritten for the merge, and a write's results add
 // up.
-func (s *planState) fanOut(t *table, set dbSet, drive *component, rows *insertRows, reason string) *Plan {
+func (s *planState) fanOut(t *table, set dbSet, drive *component, rows *insertRows, reason string) *sharding.Plan {
 	st := s.st
-	pl := &Plan{Statement: st.SQL, Writes: writes(st), Table: t.label(), Reason: reason, Route: RouteScatter}
+	pl := &sharding.Plan{Statement: st.SQL, Writes: writes(st), Table: t.label(), Reason: reason, Route: sharding.RouteScatter}
 	if rows != nil || (drive != nil && drive.scoped) {
-		pl.Route = RouteMulti
+		pl.Route = sharding.RouteMulti
 	}
 	var common []edit
 	switch {
@@ -52,7 +54,7 @@ func (s *planState) fanOut(t *table, set dbSet, drive *component, rows *insertRo
 			edits = append(edits, s.rowsEdit(rows, db))
 		}
 		if len(edits) == 0 {
-			pl.Shards = append(pl.Shards, ShardQuery{Database: s.p.dbs[db], SQL: st.SQL, Args: s.args})
+			pl.Shards = append(pl.Shards, sharding.ShardQuery{Database: s.p.dbs[db], SQL: st.SQL, Args: s.args})
 			continue
 		}
 		if r == nil {

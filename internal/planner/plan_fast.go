@@ -1,7 +1,10 @@
-package sharding
+package planner
 
 import (
+	"context"
 	"database/sql/driver"
+
+	"github.com/grantsql/grant/sharding"
 
 	"github.com/grantsql/grant/internal/analyze"
 )
@@ -13,7 +16,7 @@ import (
 // or refused key, other key conditions, a SET of the key): the general path
 // then plans the statement, and for the shapes accepted here it gives the
 // same plan.
-func (p *Planner) fastSingle(st *analyze.Statement, args []driver.NamedValue) *Plan {
+func (p *Planner) fastSingle(ctx context.Context, st *analyze.Statement, args []driver.NamedValue) *sharding.Plan {
 	if st.Multi || !st.Full || len(st.Tables) != 1 || len(st.With) > 0 {
 		return nil
 	}
@@ -52,7 +55,7 @@ func (p *Planner) fastSingle(st *analyze.Statement, args []driver.NamedValue) *P
 			}
 		}
 	}
-	v := valuer{p: p, args: args}
+	v := valuer{ctx: ctx, p: p, args: args}
 	db := -1
 	var cond *analyze.Conjunct
 	for i := range where.Conjuncts {
@@ -78,14 +81,14 @@ func (p *Planner) fastSingle(st *analyze.Statement, args []driver.NamedValue) *P
 		return nil
 	}
 	pl := p.single(st, args, p.dbs[db])
-	pl.Route, pl.Table, pl.Reason = RouteSingle, t.label(), cond.Text+" -> "+p.dbs[db]
+	pl.Route, pl.Table, pl.Reason = sharding.RouteSingle, t.label(), cond.Text+" -> "+p.dbs[db]
 	return pl
 }
 
 // fastInsert plans an INSERT into a sharded table whose rows all resolve to
 // one database, with no subquery, SELECT or key-changing upsert; nil
 // otherwise (the general path then plans it the same way or refuses it).
-func (p *Planner) fastInsert(st *analyze.Statement, args []driver.NamedValue) *Plan {
+func (p *Planner) fastInsert(ctx context.Context, st *analyze.Statement, args []driver.NamedValue) *sharding.Plan {
 	ins := st.Insert
 	if ins == nil || st.Multi || !st.Full || len(st.Tables) != 1 || len(st.With) > 0 ||
 		ins.Select != nil || len(ins.Subqueries) > 0 || ins.DefaultValues {
@@ -106,7 +109,7 @@ func (p *Planner) fastInsert(st *analyze.Statement, args []driver.NamedValue) *P
 			}
 		}
 	}
-	v := valuer{p: p, args: args}
+	v := valuer{ctx: ctx, p: p, args: args}
 	db := -1
 	for i, n := 0, p.insertRows(ins); i < n; i++ {
 		e := p.insertKey(ins, col, i)
@@ -123,6 +126,6 @@ func (p *Planner) fastInsert(st *analyze.Statement, args []driver.NamedValue) *P
 		return nil
 	}
 	pl := p.single(st, args, p.dbs[db])
-	pl.Route, pl.Table, pl.Reason = RouteSingle, t.label(), t.insertReason[db]
+	pl.Route, pl.Table, pl.Reason = sharding.RouteSingle, t.label(), t.insertReason[db]
 	return pl
 }

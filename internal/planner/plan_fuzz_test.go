@@ -1,4 +1,4 @@
-package sharding
+package planner
 
 import (
 	"database/sql/driver"
@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/grantsql/grant/sharding"
 
 	"github.com/grantsql/grant/dialect"
 	"github.com/grantsql/grant/internal/analyze"
@@ -65,7 +67,7 @@ func TestInSplitRandom(t *testing.T) {
 			for i, v := range vals {
 				args[i] = style.arg(i+1, v)
 			}
-			pl, err := p.Plan(analyze.Analyze(style.d, sql), args, "")
+			pl, err := p.Plan(bg, analyze.Analyze(style.d, sql), args, Options{})
 			require.NoError(t, err, sql)
 			checkPlan(t, p, pl, args)
 			var got []int64
@@ -74,7 +76,7 @@ func TestInSplitRandom(t *testing.T) {
 				for _, a := range q.Args {
 					switch v := a.Value.(type) {
 					case int64:
-						db, err := resolver.Resolve(KeyOf(v))
+						db, err := resolver.Resolve(bg, sharding.KeyOf(v))
 						require.NoError(t, err)
 						require.Equal(t, q.Database, db, "key %d in %s", v, q.SQL)
 						got = append(got, v)
@@ -111,10 +113,10 @@ func TestInsertSplitRandom(t *testing.T) {
 			for i, v := range vals {
 				args[i] = style.arg(i+1, v)
 			}
-			pl, err := p.Plan(analyze.Analyze(style.d, sql), args, "")
+			pl, err := p.Plan(bg, analyze.Analyze(style.d, sql), args, Options{})
 			require.NoError(t, err, sql)
 			checkPlan(t, p, pl, args)
-			if pl.Route == RouteSingle {
+			if pl.Route == sharding.RouteSingle {
 				continue
 			}
 			seen := make([]bool, n)
@@ -126,7 +128,7 @@ func TestInsertSplitRandom(t *testing.T) {
 					key, note := q.Args[2*k].Value, q.Args[2*k+1].Value
 					require.Equal(t, vals[2*row], key)
 					require.Equal(t, fmt.Sprint("row", row), note)
-					db, err := resolver.Resolve(KeyOf(key))
+					db, err := resolver.Resolve(bg, sharding.KeyOf(key))
 					require.NoError(t, err)
 					require.Equal(t, q.Database, db)
 					if k > 0 {
@@ -169,7 +171,7 @@ func FuzzPlan(f *testing.F) {
 		for i := range args {
 			args[i] = driver.NamedValue{Ordinal: i + 1, Value: int64(i * 7)}
 		}
-		pl, err := p.Plan(st, args, "")
+		pl, err := p.Plan(bg, st, args, Options{})
 		if err != nil || st.Named {
 			return
 		}

@@ -1,9 +1,11 @@
-package sharding
+package planner
 
 import (
 	"bytes"
+	"context"
 	"database/sql/driver"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -11,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/grantsql/grant/sharding"
 
 	"github.com/grantsql/grant/dialect"
 	"github.com/grantsql/grant/internal/analyze"
@@ -22,15 +26,15 @@ var update = flag.Bool("update", false, "rewrite the golden plans in testdata/pl
 // planDatabases and planConfig are the cluster of the golden plans.
 var planDatabases = []string{"s0", "s1", "s2", "s3"}
 
-func planConfig() Config {
-	return Config{
-		Resolvers: map[string]Spec{
+func planConfig() sharding.Config {
+	return sharding.Config{
+		Resolvers: map[string]sharding.Spec{
 			"by_customer": {Type: "modulo", Databases: planDatabases},
-			"by_region": {Type: "range", Ranges: []RangeSpec{
+			"by_region": {Type: "range", Ranges: []sharding.RangeSpec{
 				{To: 1000, Database: "s0"}, {From: 1000, To: 2000, Database: "s1"}, {From: 2000, Database: "s2"},
 			}},
 		},
-		Tables: map[string]TableConfig{
+		Tables: map[string]sharding.TableConfig{
 			"orders":      {Key: "customer_id", Resolver: "by_customer"},
 			"order_items": {Key: "customer_id", Resolver: "by_customer"},
 			"payments":    {Key: "customer_id", Resolver: "by_customer"},
@@ -53,13 +57,14 @@ func newTestPlanner(t testing.TB, d dialect.Dialect) *Planner {
 // goldenCase is one case of a golden file.
 type goldenCase struct {
 	name, sql, args, shard, want string
+	tx                           bool
 }
 
 // The golden files hold cases separated by "### name" lines: the SQL (one
 // or more lines), optional "args: [JSON values]" (an object
-// {"name": n, "value": v} is a named argument) and "shard: db" lines, a
-// "---" line, then the plan as JSON and each rewritten shard's argument
-// values, or "error: ...".
+// {"name": n, "value": v} is a named argument), "shard: db" and
+// "in transaction" lines, a "---" line, then the plan as JSON and each
+// rewritten shard's argument values, or "error: ...".
 func TestGoldenPlans(t *testing.T) {
 	for _, d := range []dialect.Dialect{dialect.Postgres, dialect.MySQL, dialect.SQLite} {
 		t.Run(d.String(), func(t *testing.T) {
@@ -76,7 +81,7 @@ func TestGoldenPlans(t *testing.T) {
 				got := renderCase(t, p, d, c)
 				require.Equal(t, renderCase(t, general, d, c), got, "case %q: the fast path and the general path disagree", c.name)
 				if !*update && got != c.want {
-					t.Errorf("case %q:\n--- want\n%s--- got\n%s(run go test ./sharding -run TestGoldenPlans -update and review the diff)", c.name, c.want, got)
+					t.Errorf("case %q:\n--- want\n%s--- got\n%s(run go test ./internal/planner -run TestGoldenPlans -update and review the diff)", c.name, c.want, got)
 				}
 				fmt.Fprintf(&out, "### %s\n%s\n", c.name, c.sql)
 				if c.args != "" {
@@ -85,6 +90,9 @@ func TestGoldenPlans(t *testing.T) {
 				if c.shard != "" {
 					fmt.Fprintf(&out, "shard: %s\n", c.shard)
 				}
+				if c.tx {
+					out.WriteString("in transaction\n")
+				}
 				fmt.Fprintf(&out, "---\n%s\n", got)
 			}
 			if *update {
@@ -92,7 +100,7 @@ func TestGoldenPlans(t *testing.T) {
 				return
 			}
 			if !t.Failed() && string(data) != out.String() {
-				t.Errorf("%s is not in its canonical form: run go test ./sharding -run TestGoldenPlans -update", path)
+				t.Errorf("%s is not in its canonical form: run go test ./internal/planner -run TestGoldenPlans -update", path)
 			}
 		})
 	}
@@ -118,6 +126,8 @@ func parseGolden(t *testing.T, data string) (string, []goldenCase) {
 				c.args = strings.TrimPrefix(l, "args: ")
 			case strings.HasPrefix(l, "shard: "):
 				c.shard = strings.TrimPrefix(l, "shard: ")
+			case l == "in transaction":
+				c.tx = true
 			default:
 				sql = append(sql, l)
 			}
@@ -133,7 +143,7 @@ func parseGolden(t *testing.T, data string) (string, []goldenCase) {
 func renderCase(t *testing.T, p *Planner, d dialect.Dialect, c goldenCase) string {
 	args := parseArgs(t, c.args)
 	st := analyze.Analyze(d, c.sql)
-	pl, err := p.Plan(st, args, c.shard)
+	pl, err := p.Plan(bg, st, args, Options{Shard: c.shard, InTx: c.tx})
 	if err != nil {
 		return "error: " + err.Error() + "\n"
 	}
@@ -195,3 +205,19 @@ func formatArg(a driver.NamedValue) string {
 	}
 	return v
 }
+
+// NewPlanner validates cfg, builds its resolvers and returns the planner,
+// as a connector does.
+func NewPlanner(cfg sharding.Config, d dialect.Dialect, defaultDB string, databases []string) (*Planner, error) {
+	if errs := cfg.Validate("sharding", databases, defaultDB); len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	rs, err := sharding.Build(&cfg, databases)
+	if err != nil {
+		return nil, err
+	}
+	return New(cfg, d, defaultDB, databases, rs)
+}
+
+// bg is the context of plans in tests.
+var bg = context.Background()

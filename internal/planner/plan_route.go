@@ -1,7 +1,9 @@
-package sharding
+package planner
 
 import (
 	"fmt"
+
+	"github.com/grantsql/grant/sharding"
 
 	"github.com/grantsql/grant/internal/analyze"
 )
@@ -49,7 +51,7 @@ func (s *planState) evalRange(k *constraint, t *table, c *analyze.Conjunct) erro
 		k.any = true
 		return nil
 	}
-	var lo, hi Bound
+	var lo, hi sharding.Bound
 	vals := make([]any, len(c.Values))
 	for j := range c.Values {
 		v, state, err := s.keyValue(&c.Values[j])
@@ -66,20 +68,20 @@ func (s *planState) evalRange(k *constraint, t *table, c *analyze.Conjunct) erro
 	}
 	switch {
 	case c.Kind == analyze.CondBetween:
-		lo, hi = InclusiveBound(vals[0]), InclusiveBound(vals[1])
+		lo, hi = sharding.InclusiveBound(vals[0]), sharding.InclusiveBound(vals[1])
 	case c.Op == "<":
-		hi = ExclusiveBound(vals[0])
+		hi = sharding.ExclusiveBound(vals[0])
 	case c.Op == "<=":
-		hi = InclusiveBound(vals[0])
+		hi = sharding.InclusiveBound(vals[0])
 	case c.Op == ">":
-		lo = ExclusiveBound(vals[0])
+		lo = sharding.ExclusiveBound(vals[0])
 	case c.Op == ">=":
-		lo = InclusiveBound(vals[0])
+		lo = sharding.InclusiveBound(vals[0])
 	default:
 		k.any = true
 		return nil
 	}
-	dbs, err := t.ranges.ResolveRange(lo, hi)
+	dbs, err := t.ranges.ResolveRange(s.ctx, lo, hi)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,9 @@
-package sharding
+package planner
 
-import "github.com/grantsql/grant/internal/analyze"
+import (
+	"github.com/grantsql/grant/internal/analyze"
+	"github.com/grantsql/grant/sharding"
+)
 
 // planState is the working state of one Plan call.
 type planState struct {
@@ -16,8 +19,8 @@ type planState struct {
 	other     string // the first unsharded table met
 	target    int    // the instance a write targets, or -1
 	top       int    // the top block, or -1 (set operations)
-	refusal   *RefusedError
-	setKeyTo  string // see Plan.SetKeyTo
+	refusal   *sharding.RefusedError
+	setKeyTo  string // see sharding.Plan.SetKeyTo
 
 	blockBuf [4]block
 	instBuf  [4]inst
@@ -213,5 +216,5 @@ func (s *planState) refuse(t *table, reason string, err error) {
 	if t != nil {
 		name = t.label()
 	}
-	s.refusal = &RefusedError{Statement: s.st.SQL, Table: name, Reason: reason, Err: err}
+	s.refusal = &sharding.RefusedError{Statement: s.st.SQL, Table: name, Reason: reason, Err: err}
 }

@@ -1,8 +1,11 @@
-package sharding
+package planner
 
 import (
+	"context"
 	"database/sql/driver"
 	"fmt"
+
+	"github.com/grantsql/grant/sharding"
 
 	"github.com/grantsql/grant/internal/analyze"
 )
@@ -10,21 +13,21 @@ import (
 // pinned plans a statement the caller pinned to one database. It runs there
 // unchanged, except that an INSERT whose rows' keys resolve elsewhere is
 // refused: the rows would live on a shard where no read would find them.
-func (p *Planner) pinned(st *analyze.Statement, args []driver.NamedValue, shard string) (*Plan, error) {
+func (p *Planner) pinned(ctx context.Context, st *analyze.Statement, args []driver.NamedValue, shard string) (*sharding.Plan, error) {
 	db, ok := p.dbIndex[shard]
 	if !ok {
 		return nil, fmt.Errorf("sharding: pinned shard %q is not a database of the cluster", shard)
 	}
 	if st.Full && st.Insert != nil && st.Insert.Select == nil {
 		if t := p.lookup(&st.Insert.Table); t != nil && !t.broadcast {
-			s := &planState{valuer: valuer{p: p, args: args}, st: st}
+			s := &planState{valuer: valuer{ctx: ctx, p: p, args: args}, st: st}
 			if err := s.pinnedRows(t, db); err != nil {
 				return nil, err
 			}
 		}
 	}
 	pl := p.single(st, args, shard)
-	pl.Route, pl.Reason = RoutePinned, "shard pinned by the caller"
+	pl.Route, pl.Reason = sharding.RoutePinned, "shard pinned by the caller"
 	return pl, nil
 }
 
@@ -35,7 +38,7 @@ func (s *planState) pinnedRows(t *table, db int) error {
 	for i, e := range key {
 		j, state, err := s.exprKey(t, e)
 		if err == nil && state == valueOK && j >= 0 && j != db {
-			return &RefusedError{Statement: s.st.SQL, Table: t.label(), Reason: fmt.Sprintf(
+			return &sharding.RefusedError{Statement: s.st.SQL, Table: t.label(), Reason: fmt.Sprintf(
 				"row %d has %s -> %s, but the statement is pinned to %s", i+1, t.key, s.p.dbs[j], s.p.dbs[db])}
 		}
 	}
@@ -44,7 +47,7 @@ func (s *planState) pinnedRows(t *table, db int) error {
 
 // ddl plans DDL of sharded or broadcast tables: it runs on every database
 // holding them, so migrations through Grant keep every shard's schema alike.
-func (s *planState) ddl() *Plan {
+func (s *planState) ddl() *sharding.Plan {
 	var set dbSet
 	var first *table
 	for i := range s.st.Tables {
@@ -70,7 +73,7 @@ func (s *planState) ddl() *Plan {
 		return nil
 	}
 	pl := s.copies(set)
-	pl.Route, pl.Table = RouteDDLAll, first.label()
+	pl.Route, pl.Table = sharding.RouteDDLAll, first.label()
 	if first.broadcast {
 		pl.Reason = "DDL of broadcast table " + first.label() + ": every database"
 	} else {
@@ -83,7 +86,7 @@ func (s *planState) ddl() *Plan {
 // otherKind plans statements other than DML and DDL: SHOW and DESCRIBE
 // (which never write) and PRAGMA reports go to one database holding the
 // table; the rest is refused.
-func (s *planState) otherKind() *Plan {
+func (s *planState) otherKind() *sharding.Plan {
 	t := s.firstTable()
 	if s.st.Kind == analyze.KindShow || (s.st.Read && s.st.Kind == analyze.KindPragma) {
 		db := t.dbs.next(0)
@@ -91,7 +94,7 @@ func (s *planState) otherKind() *Plan {
 			db = s.p.dbIndex[s.p.defaultDB]
 		}
 		pl := s.p.single(s.st, s.args, s.p.dbs[db])
-		pl.Route, pl.Table = RouteSingle, t.label()
+		pl.Route, pl.Table = sharding.RouteSingle, t.label()
 		pl.Reason = "schema read of " + t.label() + ": one database answers"
 		return pl
 	}
@@ -102,13 +105,13 @@ func (s *planState) otherKind() *Plan {
 // broadcastRead plans a statement that reads broadcast tables and no
 // sharded one: the default database holds every broadcast table and every
 // unsharded one, so the statement runs there.
-func (s *planState) broadcastRead() *Plan {
+func (s *planState) broadcastRead() *sharding.Plan {
 	pl := s.p.single(s.st, s.args, s.p.defaultDB)
 	pl.Table = s.broadcast.label()
 	if pl.Writes {
-		pl.Route, pl.Reason = RouteUnsharded, "writes an unsharded table; broadcast tables read on the default database"
+		pl.Route, pl.Reason = sharding.RouteUnsharded, "writes an unsharded table; broadcast tables read on the default database"
 	} else {
-		pl.Route, pl.Reason = RouteBroadcastRead, "no sharded table: broadcast tables are read on the default database"
+		pl.Route, pl.Reason = sharding.RouteBroadcastRead, "no sharded table: broadcast tables are read on the default database"
 	}
 	return pl
 }
@@ -116,7 +119,7 @@ func (s *planState) broadcastRead() *Plan {
 // broadcastWrite plans a write of a broadcast table: every database, the
 // statement unchanged. It may read broadcast tables only, since every other
 // table differs between databases.
-func (s *planState) broadcastWrite() *Plan {
+func (s *planState) broadcastWrite() *sharding.Plan {
 	t := s.insts[s.target].t
 	for i := range s.insts {
 		in := &s.insts[i]
@@ -130,7 +133,7 @@ func (s *planState) broadcastWrite() *Plan {
 		}
 	}
 	pl := s.copies(s.p.all)
-	pl.Route, pl.Table, pl.Writes = RouteBroadcastWrite, t.label(), true
+	pl.Route, pl.Table, pl.Writes = sharding.RouteBroadcastWrite, t.label(), true
 	pl.Reason = "write of broadcast table " + t.label() + ": every database"
 	return pl
 }
@@ -138,12 +141,12 @@ func (s *planState) broadcastWrite() *Plan {
 // copies returns a plan running the statement unchanged on every database
 // of set, the caller getting the result of the default database (or of the
 // first).
-func (s *planState) copies(set dbSet) *Plan {
-	pl := &Plan{Statement: s.st.SQL}
+func (s *planState) copies(set dbSet) *sharding.Plan {
+	pl := &sharding.Plan{Statement: s.st.SQL}
 	from := ""
 	for i := set.next(0); i >= 0; i = set.next(i + 1) {
 		db := s.p.dbs[i]
-		pl.Shards = append(pl.Shards, ShardQuery{Database: db, SQL: s.st.SQL, Args: s.args})
+		pl.Shards = append(pl.Shards, sharding.ShardQuery{Database: db, SQL: s.st.SQL, Args: s.args})
 		if db == s.p.defaultDB || from == "" {
 			from = db
 		}

@@ -1,4 +1,4 @@
-package sharding
+package planner
 
 import (
 	"context"
@@ -13,6 +13,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/grantsql/grant/sharding"
 
 	"github.com/grantsql/grant/dialect"
 	"github.com/grantsql/grant/internal/analyze"
@@ -92,7 +94,7 @@ func newSQLiteShards(t *testing.T) *sqliteShards {
 }
 
 // run executes a plan's reads: one database's rows, or the merge of all.
-func (c *sqliteShards) run(t *testing.T, pl *Plan) [][]driver.Value {
+func (c *sqliteShards) run(t *testing.T, pl *sharding.Plan) [][]driver.Value {
 	ctx := context.Background()
 	if pl.Merge == nil {
 		require.Len(t, pl.Shards, 1)
@@ -190,7 +192,7 @@ func TestDifferentialReadsSQLite(t *testing.T) {
 			rows, err := c.full.(driver.QueryerContext).QueryContext(ctx, r.sql, r.args)
 			require.NoError(t, err)
 			want := readRows(t, rows)
-			pl, err := p.Plan(analyze.Analyze(dialect.SQLite, r.sql), r.args, "")
+			pl, err := p.Plan(bg, analyze.Analyze(dialect.SQLite, r.sql), r.args, Options{})
 			require.NoError(t, err)
 			checkPlan(t, p, pl, r.args)
 			got := c.run(t, pl)

@@ -1,4 +1,4 @@
-package sharding
+package planner
 
 import (
 	"context"
@@ -36,7 +36,7 @@ func TestDifferentialWritesSQLite(t *testing.T) {
 		want, err := res.RowsAffected()
 		require.NoError(t, err)
 
-		pl, err := p.Plan(analyze.Analyze(dialect.SQLite, w.sql), w.args, "")
+		pl, err := p.Plan(bg, analyze.Analyze(dialect.SQLite, w.sql), w.args, Options{})
 		require.NoError(t, err, w.sql)
 		checkPlan(t, p, pl, w.args)
 		require.True(t, pl.Writes)

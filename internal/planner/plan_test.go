@@ -1,10 +1,12 @@
-package sharding
+package planner
 
 import (
 	"database/sql/driver"
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/grantsql/grant/sharding"
 
 	"github.com/grantsql/grant/dialect"
 	"github.com/grantsql/grant/internal/analyze"
@@ -54,11 +56,11 @@ func TestRefusals(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.sql, func(t *testing.T) {
 			p := newTestPlanner(t, tt.d)
-			pl, err := p.Plan(analyze.Analyze(tt.d, tt.sql), tt.args, "")
+			pl, err := p.Plan(bg, analyze.Analyze(tt.d, tt.sql), tt.args, Options{})
 			require.Error(t, err)
 			require.Nil(t, pl)
-			assert.ErrorIs(t, err, ErrRefused)
-			var re *RefusedError
+			assert.ErrorIs(t, err, sharding.ErrRefused)
+			var re *sharding.RefusedError
 			require.ErrorAs(t, err, &re)
 			assert.Equal(t, tt.sql, re.Statement)
 			assert.Equal(t, tt.table, re.Table)
@@ -71,13 +73,13 @@ func TestRefusals(t *testing.T) {
 
 func TestRefusedErrorUnwrapsTheCause(t *testing.T) {
 	p := newTestPlanner(t, dialect.Postgres)
-	_, err := p.Plan(analyze.Analyze(dialect.Postgres, "INSERT INTO orders (customer_id) VALUES (-1)"), nil, "")
-	assert.ErrorIs(t, err, ErrRefused)
-	assert.ErrorIs(t, err, ErrKeyType)
-	var ke *KeyError
+	_, err := p.Plan(bg, analyze.Analyze(dialect.Postgres, "INSERT INTO orders (customer_id) VALUES (-1)"), nil, Options{})
+	assert.ErrorIs(t, err, sharding.ErrRefused)
+	assert.ErrorIs(t, err, sharding.ErrKeyType)
+	var ke *sharding.KeyError
 	assert.ErrorAs(t, err, &ke)
 
-	long := &RefusedError{Statement: strings.Repeat("x", 500), Reason: "r"}
+	long := &sharding.RefusedError{Statement: strings.Repeat("x", 500), Reason: "r"}
 	assert.Less(t, len(long.Error()), 300)
 }
 
@@ -120,33 +122,33 @@ func TestPinnedShard(t *testing.T) {
 	p := newTestPlanner(t, dialect.Postgres)
 	args := []driver.NamedValue{{Ordinal: 1, Value: int64(5)}}
 	st := analyze.Analyze(dialect.Postgres, "SELECT * FROM orders WHERE customer_id = $1 ORDER BY created_at")
-	pl, err := p.Plan(st, args, "s3")
+	pl, err := p.Plan(bg, st, args, Options{Shard: "s3"})
 	require.NoError(t, err)
-	assert.Equal(t, RoutePinned, pl.Route)
+	assert.Equal(t, sharding.RoutePinned, pl.Route)
 	require.Len(t, pl.Shards, 1)
 	assert.Equal(t, "s3", pl.Shards[0].Database)
 	assert.Equal(t, st.SQL, pl.Shards[0].SQL)
 	assert.Equal(t, &args[0], &pl.Shards[0].Args[0], "the caller's args, not a copy")
 
-	_, err = p.Plan(analyze.Analyze(dialect.Postgres, "INSERT INTO orders (customer_id) VALUES ($1)"), args, "s2")
-	assert.ErrorIs(t, err, ErrRefused)
-	pl, err = p.Plan(analyze.Analyze(dialect.Postgres, "INSERT INTO orders (customer_id) VALUES ($1)"), args, "s1")
+	_, err = p.Plan(bg, analyze.Analyze(dialect.Postgres, "INSERT INTO orders (customer_id) VALUES ($1)"), args, Options{Shard: "s2"})
+	assert.ErrorIs(t, err, sharding.ErrRefused)
+	pl, err = p.Plan(bg, analyze.Analyze(dialect.Postgres, "INSERT INTO orders (customer_id) VALUES ($1)"), args, Options{Shard: "s1"})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"s1"}, pl.WriteDatabases())
-	_, err = p.Plan(st, args, "nope")
+	_, err = p.Plan(bg, st, args, Options{Shard: "nope"})
 	assert.ErrorContains(t, err, `pinned shard "nope"`)
 }
 
 func TestPlanWrongDialect(t *testing.T) {
 	p := newTestPlanner(t, dialect.Postgres)
-	_, err := p.Plan(analyze.Analyze(dialect.MySQL, "SELECT 1"), nil, "")
+	_, err := p.Plan(bg, analyze.Analyze(dialect.MySQL, "SELECT 1"), nil, Options{})
 	assert.ErrorContains(t, err, "analyzed as mysql")
 }
 
 func TestWriteDatabases(t *testing.T) {
 	p := newTestPlanner(t, dialect.MySQL)
-	plan := func(sql string, vals ...any) *Plan {
-		pl, err := p.Plan(analyze.Analyze(dialect.MySQL, sql), args(vals...), "")
+	plan := func(sql string, vals ...any) *sharding.Plan {
+		pl, err := p.Plan(bg, analyze.Analyze(dialect.MySQL, sql), args(vals...), Options{})
 		require.NoError(t, err)
 		return pl
 	}
@@ -161,9 +163,9 @@ func TestWriteDatabases(t *testing.T) {
 func TestUnshardedPlan(t *testing.T) {
 	p := newTestPlanner(t, dialect.Postgres)
 	args := []driver.NamedValue{{Ordinal: 1, Value: int64(1)}}
-	pl, err := p.Plan(analyze.Analyze(dialect.Postgres, "SELECT * FROM users WHERE id = $1"), args, "")
+	pl, err := p.Plan(bg, analyze.Analyze(dialect.Postgres, "SELECT * FROM users WHERE id = $1"), args, Options{})
 	require.NoError(t, err)
-	assert.Equal(t, RouteUnsharded, pl.Route)
+	assert.Equal(t, sharding.RouteUnsharded, pl.Route)
 	assert.Equal(t, "s0", pl.Shards[0].Database)
 	assert.False(t, pl.Writes)
 	assert.Nil(t, pl.Merge)
@@ -171,7 +173,7 @@ func TestUnshardedPlan(t *testing.T) {
 
 func TestPlanJSONIsStable(t *testing.T) {
 	p := newTestPlanner(t, dialect.Postgres)
-	pl, err := p.Plan(analyze.Analyze(dialect.Postgres, "SELECT status, avg(total) FROM orders WHERE customer_id IN (1, 2, 3) GROUP BY status"), nil, "")
+	pl, err := p.Plan(bg, analyze.Analyze(dialect.Postgres, "SELECT status, avg(total) FROM orders WHERE customer_id IN (1, 2, 3) GROUP BY status"), nil, Options{})
 	require.NoError(t, err)
 	a, err := pl.JSON()
 	require.NoError(t, err)
@@ -179,5 +181,16 @@ func TestPlanJSONIsStable(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, a, b)
 	assert.Contains(t, string(a), `"group_by": [ 0 ]`)
-	assert.False(t, errors.Is(err, ErrRefused))
+	assert.False(t, errors.Is(err, sharding.ErrRefused))
+}
+
+// New refuses an invalid dialect and a table whose resolver was not built.
+func TestNewRefuses(t *testing.T) {
+	rs, err := sharding.Build(&sharding.Config{Resolvers: planConfig().Resolvers}, planDatabases)
+	require.NoError(t, err)
+	_, err = New(planConfig(), dialect.Unknown, "s0", planDatabases, rs)
+	assert.ErrorContains(t, err, "valid dialect")
+	delete(rs, "by_region")
+	_, err = New(planConfig(), dialect.Postgres, "s0", planDatabases, rs)
+	assert.ErrorContains(t, err, `table events: resolver "by_region" was not built`)
 }

@@ -1,11 +1,14 @@
-package sharding
+package planner
 
 import (
+	"context"
 	"database/sql/driver"
 	"errors"
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/grantsql/grant/sharding"
 
 	"github.com/grantsql/grant/dialect"
 	"github.com/grantsql/grant/internal/analyze"
@@ -22,6 +25,7 @@ const (
 
 // valuer reads key values from literals and the caller's arguments.
 type valuer struct {
+	ctx  context.Context // of the statement, for the resolvers
 	p    *Planner
 	args []driver.NamedValue
 }
@@ -126,9 +130,9 @@ func placeholderLabel(v *analyze.Value) string {
 // resolveValue resolves one key value of t to a database index: -1 with no
 // error when no database can hold it (NULL, outside every range).
 func (s *valuer) resolveValue(t *table, v any) (int, error) {
-	db, err := t.resolver.Resolve(KeyOf(v))
+	db, err := t.resolver.Resolve(s.ctx, sharding.KeyOf(v))
 	if err != nil {
-		if errors.Is(err, ErrNullKey) || errors.Is(err, ErrNoShard) {
+		if errors.Is(err, sharding.ErrNullKey) || errors.Is(err, sharding.ErrNoShard) {
 			return -1, nil
 		}
 		return -1, err
@@ -164,15 +168,11 @@ func (s *valuer) intArg(e *analyze.Expr) (int64, bool) {
 	if _, isBool := v.(bool); isBool {
 		return 0, false
 	}
-	k, err := keyScalarOf(v)
-	if err != nil {
+	n, ok := sharding.KeyOf(v).Int64()
+	if !ok || n < 0 {
 		return 0, false
 	}
-	n, ok := k.asInt()
-	if !ok || n.neg || n.mag > math.MaxInt64 {
-		return 0, false
-	}
-	return int64(n.mag), true
+	return n, true
 }
 
 // integerCast reports whether a PostgreSQL cast names an integer type.

@@ -1,4 +1,4 @@
-package sharding
+package planner
 
 import (
 	"database/sql/driver"
@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/grantsql/grant/sharding"
 
 	"github.com/grantsql/grant/dialect"
 	"github.com/grantsql/grant/internal/analyze"
@@ -101,7 +103,7 @@ func newRewriter(st *analyze.Statement, args []driver.NamedValue) (*rewriter, er
 
 // render applies edits (sorted by position, not overlapping) and returns
 // one shard's SQL, its arguments and their original ordinals.
-func (r *rewriter) render(db string, edits []edit) (ShardQuery, error) {
+func (r *rewriter) render(db string, edits []edit) (sharding.ShardQuery, error) {
 	slices.SortStableFunc(edits, func(a, b edit) int {
 		if a.start != b.start {
 			return a.start - b.start
@@ -113,7 +115,7 @@ func (r *rewriter) render(db string, edits []edit) (ShardQuery, error) {
 	at := 0
 	for _, e := range edits {
 		if e.start < at {
-			return ShardQuery{}, errors.New("overlapping rewrites")
+			return sharding.ShardQuery{}, errors.New("overlapping rewrites")
 		}
 		o.copy(at, e.start)
 		for _, p := range e.with {
@@ -127,9 +129,9 @@ func (r *rewriter) render(db string, edits []edit) (ShardQuery, error) {
 	}
 	o.copy(at, len(r.st.SQL))
 	if o.err != nil {
-		return ShardQuery{}, o.err
+		return sharding.ShardQuery{}, o.err
 	}
-	return ShardQuery{Database: db, SQL: o.b.String(), Args: o.args, ArgOrdinals: o.ords}, nil
+	return sharding.ShardQuery{Database: db, SQL: o.b.String(), Args: o.args, ArgOrdinals: o.ords}, nil
 }
 
 // output is one rendering in progress.

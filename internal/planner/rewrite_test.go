@@ -1,4 +1,4 @@
-package sharding
+package planner
 
 import (
 	"database/sql/driver"
