@@ -26,9 +26,15 @@ var (
 	// for a utf8mb3 MySQL connection, holds a character outside the BMP)
 	// where the server would reject or alter it.
 	ErrInvalidUTF8 = errors.New("invalid UTF-8")
-	// ErrUnsafeCharset: a MySQL connection charset in which backslash
-	// escaping can be subverted (big5, cp932, gbk, sjis, gb2312, gb18030) or
-	// that this package does not know.
+	// ErrInvalidEncoding: a string or identifier that is not a valid byte
+	// sequence of the session's multibyte encoding (Quoter.ClientEncoding,
+	// Quoter.Charset), where the server would split it into characters
+	// differently or reject it.
+	ErrInvalidEncoding = errors.New("invalid byte sequence for the session's encoding")
+	// ErrUnsafeCharset: non-ASCII text for an encoding or charset this
+	// package does not know, or text that a session in another encoding than
+	// the Quoter's could misread (a MySQL identifier with a backtick right
+	// after a non-ASCII byte, for a Quoter whose charset is not multibyte).
 	ErrUnsafeCharset = errors.New("unsafe connection charset")
 	// ErrInvalidJSON: a json.RawMessage that is not valid JSON.
 	ErrInvalidJSON = errors.New("invalid JSON")
@@ -44,9 +50,11 @@ var (
 	// (an empty condition would silently match every row).
 	ErrEmpty = errors.New("empty map")
 	// ErrAmbiguousLiteral: a PostgreSQL template with a '...' literal holding a
-	// backslash before a placeholder. With standard_conforming_strings off that
-	// literal ends elsewhere, so the value would land in a different place;
-	// write the literal as E'...' or pass it as an argument.
+	// backslash before a placeholder, for a Quoter whose
+	// StandardConformingStrings is Unknown. With standard_conforming_strings
+	// off that literal ends elsewhere, so the value would land in a different
+	// place; write the literal as E'...', pass it as an argument, or use the
+	// session's Quoter (QuoterFor).
 	ErrAmbiguousLiteral = errors.New("ambiguous string literal before a placeholder")
 )
 

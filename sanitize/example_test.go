@@ -1,8 +1,12 @@
 package sanitize_test
 
 import (
+	"context"
+	"database/sql"
 	"fmt"
 	"time"
+
+	_ "modernc.org/sqlite"
 
 	"github.com/grantsql/grant/dialect"
 	"github.com/grantsql/grant/sanitize"
@@ -34,6 +38,51 @@ func ExampleQuoter() {
 	s, _ := q.Quote(`C:\dir`)
 	fmt.Println(s)
 	// Output: 'C:\dir'
+}
+
+func ExampleQuoterFor() {
+	ctx := context.Background()
+	db, err := sql.Open("sqlite", ":memory:")
+	if err != nil {
+		panic(err)
+	}
+	defer db.Close()
+	// Hold one connection: the Quoter describes this session only. With
+	// PostgreSQL it reads client_encoding and standard_conforming_strings,
+	// with MySQL sql_mode and character_set_client.
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		panic(err)
+	}
+	defer conn.Close()
+	q, err := sanitize.QuoterFor(ctx, dialect.SQLite, conn)
+	if err != nil {
+		panic(err)
+	}
+	stmt, _ := q.Array("SELECT ?", "O'Brien")
+	var name string
+	if err := conn.QueryRowContext(ctx, stmt).Scan(&name); err != nil {
+		panic(err)
+	}
+	fmt.Println(stmt, "->", name)
+	// Output: SELECT 'O''Brien' -> O'Brien
+}
+
+func ExampleQuoter_clientEncoding() {
+	// For a UTF8 session, a backslash after a non-ASCII byte is written in
+	// octal, so that no session encoding can make the literal end early.
+	s, _ := sanitize.Quote(dialect.Postgres, `さ\' AS v, 666 AS marker -- `)
+	fmt.Println(s)
+	// In an SJIS session, 0x83 0x5C is one character (ソ), not a backslash.
+	sjis := sanitize.Quoter{Dialect: dialect.Postgres, ClientEncoding: "SJIS"}
+	s, _ = sjis.Quote("\x83\x5c'")
+	fmt.Printf("%q\n", s)
+	_, err := sjis.Quote("\x83'")
+	fmt.Println(err)
+	// Output:
+	// E'さ\134'' AS v, 666 AS marker -- '
+	// "'\x83\\'''"
+	// sanitize: invalid byte sequence for the session's encoding: byte 0x83 at offset 0 of a string does not start a SJIS character
 }
 
 func ExampleQuoteIdent() {

@@ -17,101 +17,65 @@ import (
 // fuzzQuoters are the sessions the fuzz targets check.
 var fuzzQuoters = []Quoter{
 	{Dialect: pg},
+	{Dialect: pg, ClientEncoding: "SJIS", StandardConformingStrings: On},
+	{Dialect: pg, ClientEncoding: "SHIFT_JIS_2004", StandardConformingStrings: Off},
+	{Dialect: pg, ClientEncoding: "BIG5"},
+	{Dialect: pg, ClientEncoding: "GBK"},
+	{Dialect: pg, ClientEncoding: "GB18030", StandardConformingStrings: Off},
+	{Dialect: pg, ClientEncoding: "UHC"},
+	{Dialect: pg, ClientEncoding: "LATIN1", StandardConformingStrings: On},
 	{Dialect: my},
 	{Dialect: my, NoBackslashEscapes: true},
+	{Dialect: my, ANSIQuotes: true},
 	{Dialect: my, Charset: "latin1"},
 	{Dialect: my, Charset: "gbk"},
+	{Dialect: my, Charset: "sjis", NoBackslashEscapes: true},
+	{Dialect: my, Charset: "big5", ANSIQuotes: true},
+	{Dialect: my, Charset: "gb18030"},
 	{Dialect: sq},
 }
 
 var stringSeeds = []string{
 	"", "plain", "O'Brien", `\`, `\'`, `'\`, "''", `\\'`, "a\x00b", "\x00", "\xff", "\xc3", "\xbf'", "\xbf\\'",
-	"\xbf\x5c' OR 1=1 -- ", "日本語", "😀", "é", "\ufffe", "-- comment", "/* c */", "*/", "#x", "$$", "$a$ ? $a$",
+	"\xbf\x5c' OR 1=1 -- ", "さ\\' AS v, 666 AS marker -- ", "ぁ_'", "\x81\x5f'", "\x95\x5c\\'", "\x81\x30\x81\x30\\'", "日本語", "😀", "é", "\ufffe", "-- comment", "/* c */", "*/", "#x", "$$", "$a$ ? $a$",
 	"?", ":name", "::int", `"`, "`", "[x]", "\r\n\t\x1a", "'; DROP TABLE users; --", "\\0", "%_",
 }
 
 // wantStringErr is the documented rule for which strings a session refuses.
 func wantStringErr(q Quoter, s string) error {
-	high := strings.ContainsFunc(s, func(r rune) bool { return r >= utf8.RuneSelf })
-	for i := 0; i < len(s) && !high; i++ {
-		high = s[i] >= utf8.RuneSelf
+	high := false
+	for i := 0; i < len(s); i++ {
+		high = high || s[i] >= utf8.RuneSelf
 	}
+	e := q.enc()
 	switch q.Dialect {
 	case dialect.Postgres:
 		if strings.IndexByte(s, 0) >= 0 {
 			return ErrNULInText
 		}
+	case dialect.MySQL:
+		if e.kind == encUTF8MB3 && high && strings.ContainsFunc(s, func(r rune) bool { return r > 0xFFFF }) {
+			return ErrInvalidUTF8
+		}
+	default:
+		return nil
+	}
+	switch {
+	case !high:
+	case e.kind == encUTF8 || e.kind == encUTF8MB3:
 		if !utf8.ValidString(s) {
 			return ErrInvalidUTF8
 		}
-	case dialect.MySQL:
-		switch q.Charset {
-		case "gbk":
-			if high {
-				return ErrUnsafeCharset
-			}
-		case "":
-			if !utf8.ValidString(s) {
-				return ErrInvalidUTF8
+	case e.kind == encMulti:
+		for i := 0; i < len(s); i += max(e.charLen(s, i), 1) {
+			if e.charLen(s, i) == 0 {
+				return ErrInvalidEncoding
 			}
 		}
+	case e.kind == encUnknown:
+		return ErrUnsafeCharset
 	}
 	return nil
-}
-
-// decodeLiteral reads a string literal back the way the server does, for the
-// forms a plain string can take.
-func decodeLiteral(t *testing.T, q Quoter, lit string) string {
-	t.Helper()
-	switch {
-	case strings.HasPrefix(lit, "CAST(X'") && strings.HasSuffix(lit, "' AS TEXT)"):
-		return decodeHex(t, lit[len("CAST(X'"):len(lit)-len("' AS TEXT)")])
-	case strings.HasPrefix(lit, "_") && strings.Contains(lit, " X'"):
-		i := strings.Index(lit, " X'")
-		require.Equal(t, q.introducer(), lit[:i])
-		return decodeHex(t, strings.TrimSuffix(lit[i+3:], "'"))
-	}
-	backslash := q.Dialect == dialect.MySQL && !q.NoBackslashEscapes
-	if strings.HasPrefix(lit, "E'") {
-		require.Equal(t, dialect.Postgres, q.Dialect, lit)
-		lit, backslash = lit[1:], true
-	}
-	require.True(t, len(lit) >= 2 && lit[0] == '\'' && lit[len(lit)-1] == '\'', lit)
-	body := lit[1 : len(lit)-1]
-	var b strings.Builder
-	for i := 0; i < len(body); i++ {
-		c := body[i]
-		switch {
-		case c == '\'':
-			require.True(t, i+1 < len(body) && body[i+1] == '\'', "lone quote in %q", lit)
-			i++
-		case c == '\\' && backslash:
-			require.Less(t, i+1, len(body), "trailing backslash in %q", lit)
-			i++
-			switch body[i] {
-			case '0':
-				c = 0
-			case '\\', '\'':
-				c = body[i]
-			default:
-				t.Fatalf("unexpected escape \\%c in %q", body[i], lit)
-			}
-		}
-		b.WriteByte(c)
-	}
-	return b.String()
-}
-
-func decodeHex(t *testing.T, h string) string {
-	t.Helper()
-	require.Zero(t, len(h)%2)
-	b := make([]byte, len(h)/2)
-	for i := range b {
-		hi, lo := strings.IndexByte(hexDigits, h[2*i]), strings.IndexByte(hexDigits, h[2*i+1])
-		require.True(t, hi >= 0 && lo >= 0, h)
-		b[i] = byte(hi<<4 | lo)
-	}
-	return string(b)
 }
 
 var (
@@ -143,7 +107,7 @@ func FuzzQuoteString(f *testing.F) {
 				continue
 			}
 			require.NoError(t, err, "%+v %q", q, s)
-			require.Equal(t, s, decodeLiteral(t, q, lit), "%+v", q)
+			require.Equal(t, asBackslashes(q, s), decodeLiteral(t, q, lit), "%+v", q)
 			// The literal is one token: the lexer sees code, the literal, code.
 			if !strings.HasPrefix(lit, "CAST(") && !strings.HasPrefix(lit, "_") {
 				l := newLexer(q, "SELECT "+lit+", 1", false)
@@ -203,12 +167,17 @@ func skeleton(q Quoter, src string, param, escaped string) string {
 // of a literal.
 const payload = "x'); -- ? /* \\' $$ ` \" ] # :a"
 
+// mbPayload adds characters whose trailing bytes are a backslash and a
+// backtick in SJIS, GBK and BIG5, for the Quoters that take it.
+const mbPayload = payload + " \xa5\x5c' \xa5\x60` \\"
+
 func FuzzArray(f *testing.F) {
 	for _, s := range []string{
 		"SELECT ?", "a = ? AND b IN (?)", "SELECT '?', \"?\", `?`, [?], ?", "SELECT ? -- ?\n, ?", "SELECT /* ? /* ? */ ? */ ?",
 		"SELECT $$?$$, $t$ ? $t$, ?", "SELECT E'\\'?', ?", "SELECT '\\'?', ?", "SELECT 5--?", "SELECT x?y", "SELECT ?'x'",
 		"SELECT ??, ???, ????", "SELECT e?", "SELECT $?", "SELECT ?::int", "# ?\n?", "SELECT 'abc", "SELECT \"abc ?",
-		"SELECT ?.5", "?", "'", "/*", "$a$", ":a ?",
+		"SELECT ?.5", "?", "'", "/*", "$a$", ":a ?", "SELECT E'\x83\x5c', ?", "SELECT $\x81\x40$ ? $\x81\x40$, ?",
+		"SELECT `\x81\x60`, ?", "SELECT '\\\x81\x5c', ?", "SELECT '\x81\x5f', ?", "SELECT \x81\x40E'\\', ?",
 	} {
 		f.Add(s)
 	}
@@ -225,8 +194,12 @@ func FuzzArray(f *testing.F) {
 					}
 				}
 				args := make([]any, n)
+				p := any(payload)
+				if _, err := q.Quote(mbPayload); err == nil {
+					p = mbPayload
+				}
 				for i := range args {
-					args[i] = payload
+					args[i] = p
 				}
 				out, err := q.Array(tmpl, args...)
 				if errors.Is(err, ErrAmbiguousLiteral) && d == dialect.Postgres {
@@ -235,7 +208,11 @@ func FuzzArray(f *testing.F) {
 				require.NoError(t, err, "%+v %q", q, tmpl)
 				// Each placeholder became exactly one literal, and nothing
 				// else about the statement changed.
-				require.Equal(t, skeleton(q, tmpl, "L", "?"), skeleton(q, out, "?", "??"), "%+v\n%q\n%q", q, tmpl, out)
+				// One literal: L, or _charset X L for a MySQL hex string.
+				lit, err := q.Quote(p)
+				require.NoError(t, err)
+				one := skeleton(q, lit, "?", "??")
+				require.Equal(t, skeleton(q, tmpl, one, "?"), skeleton(q, out, "?", "??"), "%+v\n%q\n%q", q, tmpl, out)
 				// One argument too many or too few is an error.
 				_, err = q.Array(tmpl, append(args, 1)...)
 				require.ErrorIs(t, err, ErrArgCount)

@@ -79,6 +79,7 @@ func (q Quoter) identSize(name string, split bool) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	e := q.enc()
 	n, partLen, high := 2, 0, false
 	for i := 0; i < len(name); i++ {
 		c := name[i]
@@ -91,6 +92,13 @@ func (q Quoter) identSize(name string, split bool) (int, error) {
 			n += 3
 			continue
 		case c == quote:
+			if i > 0 && name[i-1] >= utf8.RuneSelf && e.kind != encMulti && q.Dialect == dialect.MySQL {
+				// A session in a multibyte charset could read the byte
+				// before as a lead byte and the first backtick of the
+				// pair as its trailing byte; the second would end the name.
+				return 0, errorf(ErrUnsafeCharset, "a backtick right after a non-ASCII byte in "+
+					strconv.Quote(name)+" is safe only with a multibyte Charset that says how to read it")
+			}
 			n++
 		case c == 0:
 			return 0, errorf(ErrInvalidIdent, "NUL byte in "+strconv.Quote(name))
@@ -103,31 +111,76 @@ func (q Quoter) identSize(name string, split bool) (int, error) {
 	if partLen == 0 {
 		return 0, errorf(ErrInvalidIdent, "empty part in "+strconv.Quote(name))
 	}
-	if high {
-		if q.Dialect == dialect.MySQL {
-			if err := q.checkCharset(true); err != nil {
+	if !high {
+		return n, nil
+	}
+	switch q.Dialect {
+	case dialect.MySQL:
+		if e.kind == encMulti {
+			if err := e.validateHigh(name, "identifier"); err != nil {
 				return 0, err
 			}
+			// The bytes of multibyte characters are not doubled.
+			return identSizeMulti(name, split, quote, e), nil
 		}
-		if !utf8.ValidString(name) {
-			return 0, errorf(ErrInvalidUTF8, "identifier "+strconv.Quote(name))
+		if e.kind == encUnknown {
+			return 0, e.validateHigh(name, "identifier")
 		}
+	case dialect.Postgres:
+		// A quoted identifier has no escapes, and its quote, 0x22, is the
+		// trailing byte of no character: only validity matters.
+		if e.kind != encUTF8 {
+			return n, e.validateHigh(name, "identifier")
+		}
+	}
+	if !utf8.ValidString(name) {
+		return 0, errorf(ErrInvalidUTF8, "identifier "+strconv.Quote(name))
 	}
 	return n, nil
 }
 
+// identSizeMulti is the quoted length of a valid name in a multibyte set.
+func identSizeMulti(name string, split bool, quote byte, e encoding) int {
+	n := 2
+	for i := 0; i < len(name); {
+		switch c := name[i]; {
+		case c == '.' && split:
+			n += 3
+		case c == quote:
+			n += 2
+		case c >= utf8.RuneSelf:
+			w := e.charLen(name, i)
+			n += w
+			i += w
+			continue
+		default:
+			n++
+		}
+		i++
+	}
+	return n
+}
+
 func (q Quoter) appendIdent(dst []byte, name string, split bool) []byte {
 	quote, _ := q.identQuote()
+	e := q.enc()
+	multi := e.kind == encMulti && q.Dialect == dialect.MySQL
 	dst = append(dst, quote)
-	for i := 0; i < len(name); i++ {
+	for i := 0; i < len(name); {
 		switch c := name[i]; {
 		case c == '.' && split:
 			dst = append(dst, quote, '.', quote)
 		case c == quote:
 			dst = append(dst, quote, quote)
+		case c >= utf8.RuneSelf && multi:
+			w := max(e.charLen(name, i), 1)
+			dst = append(dst, name[i:i+w]...)
+			i += w
+			continue
 		default:
 			dst = append(dst, c)
 		}
+		i++
 	}
 	return append(dst, quote)
 }

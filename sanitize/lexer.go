@@ -18,13 +18,19 @@ const (
 // tell code from literals and comments:
 //
 //   - all: '...' strings with doubled quotes inside, /* */ comments
-//   - PostgreSQL: E'...' with backslash escapes, "..." identifiers,
+//   - PostgreSQL: E'...' with backslash escapes, '...' with them when
+//     standard_conforming_strings is off, "..." identifiers,
 //     $tag$...$tag$ strings, -- comments, nested /* */
 //   - MySQL: '...' and "..." strings with backslash escapes unless
-//     NO_BACKSLASH_ESCAPES, `...` identifiers, # comments, and -- comments
-//     only when followed by a space or control character (5--1 is 5 - -1)
+//     NO_BACKSLASH_ESCAPES ("..." is an identifier with ANSI_QUOTES),
+//     `...` identifiers, # comments, and -- comments only when followed by
+//     a space or control character (5--1 is 5 - -1)
 //   - SQLite: "...", `...` and [...] identifiers, -- comments
 //
+// In a multibyte encoding whose characters can end in an ASCII byte
+// (encMulti) it steps over whole characters, as the server does: PostgreSQL
+// converts the text before lexing it, and MySQL's lexer skips multibyte
+// characters, except the one byte after a backslash, which it skips alone.
 // The lexer never fails: an unterminated literal runs to the end.
 type lexer struct {
 	src   string
@@ -32,14 +38,27 @@ type lexer struct {
 	d     dialect.Dialect
 	bs    bool // MySQL: backslash escapes in '...' and "..."
 	named bool // :name placeholders; ? is ordinary text
+	enc   encoding
+	multi bool // enc is encMulti: step over multibyte characters
+	// prevWide: the character before pos is a multibyte one (a word
+	// character, whatever its last byte).
+	prevWide bool
+	// tokAfterWide: the last token other than code follows a multibyte
+	// character.
+	tokAfterWide bool
+	scs          Setting // PostgreSQL standard_conforming_strings
+	ansi         bool    // MySQL ANSI_QUOTES: "..." is an identifier
 	// pgAmbiguous is set after a PostgreSQL '...' literal holding a
-	// backslash, which reads differently with standard_conforming_strings
-	// off.
+	// backslash when standard_conforming_strings is not known, as it then
+	// reads differently with the setting on and off.
 	pgAmbiguous bool
 }
 
 func newLexer(q Quoter, src string, named bool) lexer {
-	return lexer{src: src, d: q.Dialect, bs: q.Dialect == dialect.MySQL && !q.NoBackslashEscapes, named: named}
+	e := q.enc()
+	return lexer{src: src, d: q.Dialect, bs: q.Dialect == dialect.MySQL && !q.NoBackslashEscapes, named: named,
+		enc: e, multi: e.kind == encMulti && q.Dialect != dialect.SQLite, scs: q.StandardConformingStrings,
+		ansi: q.Dialect == dialect.MySQL && q.ANSIQuotes}
 }
 
 func isWord(c byte) bool {
@@ -48,28 +67,57 @@ func isWord(c byte) bool {
 
 func isNameStart(c byte) bool { return c == '_' || ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') }
 
+// width is the length of the character at i: 1 but for a multibyte
+// character of an encMulti set (an invalid byte counts as one, as MySQL
+// counts it; PostgreSQL refuses such text).
+func (l *lexer) width(i int) int {
+	if l.multi && l.src[i] >= 0x80 {
+		return max(l.enc.charLen(l.src, i), 1)
+	}
+	return 1
+}
+
+// backslashAt returns the length of the backslash at i (2 for 0x81 0x5F in
+// SHIFT_JIS_2004, which PostgreSQL converts to one), or 0.
+func (l *lexer) backslashAt(i int) int {
+	switch {
+	case l.src[i] == '\\':
+		return 1
+	case l.multi && l.d == dialect.Postgres && l.enc.isBackslash815F(l.src, i):
+		return 2
+	}
+	return 0
+}
+
 // next returns the next token as a kind and the span src[start:end].
 func (l *lexer) next() (kind tokKind, start, end int) {
 	start = l.pos
 	if start >= len(l.src) {
 		return tokEOF, start, start
 	}
-	for i := start; i < len(l.src); i++ {
-		if l.special(i) {
+	prevWide := l.prevWide
+	for i := start; i < len(l.src); {
+		if l.special(i, prevWide) {
 			if i > start {
-				l.pos = i
+				l.pos, l.prevWide = i, prevWide
 				return tokCode, start, i
 			}
+			l.tokAfterWide = prevWide
 			kind, l.pos = l.token(i)
+			l.prevWide = false
 			return kind, start, l.pos
 		}
+		w := l.width(i)
+		prevWide = w > 1
+		i += w
 	}
 	l.pos = len(l.src)
 	return tokCode, start, l.pos
 }
 
-// special reports whether a token other than code starts at i.
-func (l *lexer) special(i int) bool {
+// special reports whether a token other than code starts at i; prevWide
+// says that the character before i is a multibyte one.
+func (l *lexer) special(i int, prevWide bool) bool {
 	s := l.src
 	switch c := s[i]; c {
 	case '\'', '"':
@@ -95,15 +143,20 @@ func (l *lexer) special(i int) bool {
 	case '/':
 		return i+1 < len(s) && s[i+1] == '*'
 	case 'e', 'E':
-		return l.d == dialect.Postgres && i+1 < len(s) && s[i+1] == '\'' && (i == 0 || !isWord(s[i-1]))
+		return l.d == dialect.Postgres && i+1 < len(s) && s[i+1] == '\'' && !l.afterWord(i, prevWide)
 	case '$':
-		if l.d != dialect.Postgres || (i > 0 && isWord(s[i-1])) {
+		if l.d != dialect.Postgres || l.afterWord(i, prevWide) {
 			return false
 		}
-		_, ok := dollarTag(s[i:])
+		_, ok := l.dollarTag(i)
 		return ok
 	}
 	return false
+}
+
+// afterWord reports whether the character before i is a word character.
+func (l *lexer) afterWord(i int, prevWide bool) bool {
+	return i > 0 && (prevWide || isWord(l.src[i-1]))
 }
 
 // token scans the non-code token starting at i and returns its kind and end.
@@ -111,17 +164,20 @@ func (l *lexer) token(i int) (tokKind, int) {
 	s := l.src
 	switch c := s[i]; c {
 	case '\'':
-		backslash := l.bs
-		end, sawBackslash := quoted(s, i+1, '\'', backslash)
-		if l.d == dialect.Postgres && sawBackslash {
-			l.pgAmbiguous = true
+		if l.d == dialect.Postgres {
+			end, sawBackslash := l.quoted(i+1, '\'', l.scs == Off)
+			if sawBackslash && l.scs == Unknown {
+				l.pgAmbiguous = true
+			}
+			return tokLiteral, end
 		}
+		end, _ := l.quoted(i+1, '\'', l.bs)
 		return tokLiteral, end
 	case '"':
-		end, _ := quoted(s, i+1, '"', l.bs)
+		end, _ := l.quoted(i+1, '"', l.bs && !l.ansi)
 		return tokLiteral, end
 	case '`':
-		end, _ := quoted(s, i+1, '`', false)
+		end, _ := l.quoted(i+1, '`', false)
 		return tokLiteral, end
 	case '[':
 		for j := i + 1; j < len(s); j++ {
@@ -131,11 +187,11 @@ func (l *lexer) token(i int) (tokKind, int) {
 		}
 		return tokLiteral, len(s)
 	case 'e', 'E':
-		end, _ := quoted(s, i+2, '\'', true)
+		end, _ := l.quoted(i+2, '\'', true)
 		return tokLiteral, end
 	case '$':
-		tag, _ := dollarTag(s[i:])
-		for j := i + len(tag); j+len(tag) <= len(s); j++ {
+		tag, _ := l.dollarTag(i)
+		for j := i + len(tag); j+len(tag) <= len(s); j += l.width(j) {
 			if s[j] == '$' && s[j:j+len(tag)] == tag {
 				return tokLiteral, j + len(tag)
 			}
@@ -166,22 +222,33 @@ func (l *lexer) token(i int) (tokKind, int) {
 
 // quoted returns the end of a literal whose body starts at i and that closes
 // with q (doubled inside), and whether a backslash occurred in the body.
-func quoted(s string, i int, q byte, backslash bool) (int, bool) {
+// With escapes a backslash escapes what follows: one byte for MySQL, whose
+// lexer skips one byte, one character for PostgreSQL, which lexes the
+// converted text.
+func (l *lexer) quoted(i int, q byte, escapes bool) (int, bool) {
+	s := l.src
 	saw := false
-	for ; i < len(s); i++ {
-		switch s[i] {
-		case '\\':
+	for i < len(s) {
+		if n := l.backslashAt(i); n > 0 {
 			saw = true
-			if backslash {
-				i++
+			i += n
+			if escapes && i < len(s) {
+				if l.d == dialect.MySQL {
+					i++
+				} else {
+					i += l.width(i)
+				}
 			}
-		case q:
+			continue
+		}
+		if s[i] == q {
 			if i+1 < len(s) && s[i+1] == q {
-				i++
+				i += 2
 				continue
 			}
 			return i + 1, saw
 		}
+		i += l.width(i)
 	}
 	return len(s), saw
 }
@@ -208,16 +275,19 @@ func (l *lexer) blockComment(i int) int {
 	return len(s)
 }
 
-// dollarTag returns the opening tag ($$ or $name$) at the start of s.
-func dollarTag(s string) (string, bool) {
-	for j := 1; j < len(s); j++ {
+// dollarTag returns the opening tag ($$ or $name$) at s[i]; a multibyte
+// character is a letter of a tag.
+func (l *lexer) dollarTag(i int) (string, bool) {
+	s := l.src
+	for j := i + 1; j < len(s); {
 		c := s[j]
 		if c == '$' {
-			return s[:j+1], true
+			return s[i : j+1], true
 		}
-		if !(c == '_' || c >= 0x80 || ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') || (j > 1 && '0' <= c && c <= '9')) {
+		if !(c == '_' || c >= 0x80 || ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') || (j > i+1 && '0' <= c && c <= '9')) {
 			return "", false
 		}
+		j += l.width(j)
 	}
 	return "", false
 }

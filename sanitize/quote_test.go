@@ -74,7 +74,7 @@ var (
 	sentinel = map[string]error{
 		"ErrUnsupportedType": ErrUnsupportedType, "ErrUnsupportedValue": ErrUnsupportedValue,
 		"ErrNULInText": ErrNULInText, "ErrInvalidUTF8": ErrInvalidUTF8, "ErrInvalidJSON": ErrInvalidJSON,
-		"ErrUnsafeCharset": ErrUnsafeCharset, "ErrUnknownDialect": ErrUnknownDialect,
+		"ErrUnsafeCharset": ErrUnsafeCharset, "ErrUnknownDialect": ErrUnknownDialect, "ErrInvalidEncoding": ErrInvalidEncoding,
 		"ErrInvalidIdent": ErrInvalidIdent, "ErrArgCount": ErrArgCount, "ErrMissingName": ErrMissingName,
 		"ErrEmpty": ErrEmpty, "ErrAmbiguousLiteral": ErrAmbiguousLiteral,
 	}
@@ -239,47 +239,6 @@ func TestQuoteDeepPointers(t *testing.T) {
 	v = &v // a pointer to itself
 	_, err := Quote(pg, v)
 	require.ErrorIs(t, err, ErrUnsupportedType)
-}
-
-func TestQuoteMySQLSessions(t *testing.T) {
-	nbe := Quoter{Dialect: my, NoBackslashEscapes: true}
-	for _, tc := range []struct{ in, want string }{
-		{"O'Brien", "'O''Brien'"},
-		{`C:\dir\`, `'C:\dir\'`},
-		{`\'`, `'\'''`},
-		{"a\x00b", "_utf8mb4 X'610062'"},
-		{"日本", "'日本'"},
-	} {
-		got, err := nbe.Quote(tc.in)
-		require.NoError(t, err, tc.in)
-		assert.Equal(t, tc.want, got, tc.in)
-	}
-	latin1 := Quoter{Dialect: my, NoBackslashEscapes: true, Charset: "latin1"}
-	got, err := latin1.Quote("\xe9\x00")
-	require.NoError(t, err)
-	assert.Equal(t, "_latin1 X'e900'", got)
-	got, err = Quoter{Dialect: my, Charset: "latin1"}.Quote("caf\xe9") // any byte is a latin1 character
-	require.NoError(t, err)
-	assert.Equal(t, "'caf\xe9'", got)
-
-	mb3 := Quoter{Dialect: my, Charset: "utf8mb3"}
-	_, err = mb3.Quote("😀")
-	require.ErrorIs(t, err, ErrInvalidUTF8)
-	got, err = mb3.Quote("日本")
-	require.NoError(t, err)
-	assert.Equal(t, "'日本'", got)
-
-	for _, cs := range []string{"big5", "cp932", "gbk", "sjis", "gb2312", "gb18030", "GBK", "klingon"} {
-		q := Quoter{Dialect: my, Charset: cs}
-		_, err := q.Quote("\xbf\\' OR 1=1 -- ")
-		require.ErrorIs(t, err, ErrUnsafeCharset, cs)
-		assert.Contains(t, err.Error(), cs)
-		_, err = q.QuoteIdent("t\xbf`")
-		require.ErrorIs(t, err, ErrUnsafeCharset, cs)
-		got, err := q.Quote(`it's \ ok`) // ASCII only: safe in every one of them
-		require.NoError(t, err, cs)
-		assert.Equal(t, `'it''s \\ ok'`, got)
-	}
 }
 
 func TestQuoteLocation(t *testing.T) {

@@ -10,29 +10,56 @@ import (
 // Quoter builds SQL literals for one database session. The zero value of each
 // field other than Dialect is that dialect's default session, so
 // Quoter{Dialect: dialect.Postgres} is ready to use; the package-level
-// functions use exactly that.
+// functions use exactly that. QuoterFor reads the session fields from a live
+// session, so that they cannot disagree with it.
 //
-// PostgreSQL needs no session field: the literals written for it are correct
-// whether standard_conforming_strings is on or off (see the package
-// documentation). MySQL string literals depend on NoBackslashEscapes and
-// Charset, which must match the session.
+// The session fields say how the server will read the text: its encoding
+// (ClientEncoding, Charset) and the settings that change string syntax
+// (StandardConformingStrings, NoBackslashEscapes, ANSIQuotes). Literals are
+// written so that a wrong guess can change a value or make the server refuse
+// the statement, but never end a literal early (see the package
+// documentation); templates (Array) are lexed with them.
 type Quoter struct {
 	// Dialect selects the SQL dialect. It must be Postgres, MySQL or SQLite.
 	Dialect dialect.Dialect
+
+	// ClientEncoding is the PostgreSQL session's client_encoding; "" means
+	// UTF8. Names are matched as PostgreSQL matches them (case and
+	// punctuation ignored, aliases such as WIN932 for SJIS). Strings and
+	// identifiers are byte strings in this encoding, as the session reads
+	// bind parameters: in SJIS, BIG5, GBK, GB18030, UHC and SHIFT_JIS_2004
+	// they are split into characters as the server splits them, and an
+	// invalid sequence is refused with ErrInvalidEncoding. For an unknown
+	// name non-ASCII text is refused with ErrUnsafeCharset.
+	ClientEncoding string
+
+	// StandardConformingStrings is the PostgreSQL session's
+	// standard_conforming_strings, if known. No literal written by this
+	// package depends on it; Array needs it to lex a template's '...'
+	// literals holding a backslash, which it refuses (ErrAmbiguousLiteral)
+	// when Unknown.
+	StandardConformingStrings Setting
 
 	// NoBackslashEscapes states that the MySQL session's sql_mode includes
 	// NO_BACKSLASH_ESCAPES, where a backslash in a string literal is an
 	// ordinary character. Leave it false for the default mode. If unsure,
 	// false is the safe choice: its literals, read in NO_BACKSLASH_ESCAPES
 	// mode, keep doubled backslashes (the value changes) but can never end
-	// early (no injection); the reverse mistake could.
+	// early (no injection); the reverse mistake could. Templates are lexed
+	// with it, so for Array it must match the session.
 	NoBackslashEscapes bool
 
+	// ANSIQuotes states that the MySQL session's sql_mode includes
+	// ANSI_QUOTES, where "..." is an identifier rather than a string. It
+	// changes how templates are lexed, not the literals written.
+	ANSIQuotes bool
+
 	// Charset is the MySQL connection charset (character_set_client); ""
-	// means utf8mb4, the default of github.com/go-sql-driver/mysql. String
-	// literals and identifiers holding non-ASCII bytes are refused with
-	// ErrUnsafeCharset for big5, cp932, gbk, sjis, gb2312, gb18030 and for
-	// unknown charsets.
+	// means utf8mb4, the default of github.com/go-sql-driver/mysql. In
+	// big5, cp932, gbk, gb18030 and sjis, strings and identifiers are split
+	// into characters as the server's lexer splits them, and an invalid
+	// sequence is refused with ErrInvalidEncoding. For an unknown charset
+	// non-ASCII text is refused with ErrUnsafeCharset.
 	Charset string
 
 	// Location is the time zone MySQL and SQLite times are written in (their
@@ -45,6 +72,27 @@ type Quoter struct {
 	// fmt.Stringer be quoted as the string its String method returns. Off by
 	// default, so a forgotten conversion is an error, not a surprise.
 	AllowStringer bool
+}
+
+// Setting is the state of a server setting as a Quoter knows it.
+type Setting uint8
+
+// The states of a Setting. The zero value is Unknown.
+const (
+	Unknown Setting = iota // not known: only what reads the same both ways is used
+	On                     // the setting is on
+	Off                    // the setting is off
+)
+
+// String returns "unknown", "on" or "off".
+func (s Setting) String() string {
+	switch s {
+	case On:
+		return "on"
+	case Off:
+		return "off"
+	}
+	return "unknown"
 }
 
 // Quote returns the SQL literal of v for dialect d in its default session;
@@ -104,65 +152,10 @@ func (q Quoter) location() *time.Location {
 	return q.Location
 }
 
-// charsetClass says how a MySQL charset treats the bytes of a Go string.
-type charsetClass uint8
-
-const (
-	csUTF8    charsetClass = iota // utf8mb4: must be valid UTF-8
-	csUTF8MB3                     // utf8mb3: valid UTF-8 without 4-byte characters
-	csBytes                       // single-byte or EUC: every byte sequence is safe to send
-	csUnsafe                      // a multibyte charset whose trail bytes include '\\', '\'' or '`'
-	csUnknown
-)
-
-var charsets = map[string]charsetClass{
-	"utf8mb4": csUTF8, "utf8mb3": csUTF8MB3, "utf8": csUTF8MB3,
-	"latin1": csBytes, "latin2": csBytes, "latin5": csBytes, "latin7": csBytes,
-	"ascii": csBytes, "binary": csBytes, "cp1250": csBytes, "cp1251": csBytes,
-	"cp1256": csBytes, "cp1257": csBytes, "cp850": csBytes, "cp852": csBytes,
-	"cp866": csBytes, "koi8r": csBytes, "koi8u": csBytes, "greek": csBytes,
-	"hebrew": csBytes, "armscii8": csBytes, "dec8": csBytes, "hp8": csBytes,
-	"keybcs2": csBytes, "macce": csBytes, "macroman": csBytes, "swe7": csBytes,
-	"geostd8": csBytes, "tis620": csBytes, "euckr": csBytes, "ujis": csBytes,
-	"eucjpms": csBytes, "big5": csUnsafe, "cp932": csUnsafe, "gbk": csUnsafe,
-	"sjis": csUnsafe, "gb2312": csUnsafe, "gb18030": csUnsafe,
-}
-
-func (q Quoter) charset() charsetClass {
-	if q.Charset == "" || q.Charset == "utf8mb4" {
-		return csUTF8
-	}
-	if c, ok := charsets[q.Charset]; ok {
-		return c
-	}
-	if c, ok := charsets[strings.ToLower(q.Charset)]; ok {
-		return c
-	}
-	return csUnknown
-}
-
 // introducer is the charset introducer MySQL hex strings are written with.
 func (q Quoter) introducer() string {
 	if q.Charset == "" {
 		return "_utf8mb4"
 	}
 	return "_" + strings.ToLower(q.Charset)
-}
-
-// checkCharset refuses non-ASCII text in a MySQL charset where escaping is
-// unsafe. Every multibyte sequence of those charsets starts with a byte of
-// 0x81 or more, so a string of ASCII bytes reads the same in all of them.
-func (q Quoter) checkCharset(high bool) error {
-	switch q.charset() {
-	case csUnsafe:
-		if high {
-			return errorf(ErrUnsafeCharset, "charset "+q.Charset+
-				" lets a multibyte character swallow an escape; use utf8mb4 for non-ASCII text")
-		}
-	case csUnknown:
-		if high {
-			return errorf(ErrUnsafeCharset, "unknown charset "+q.Charset+" for non-ASCII text")
-		}
-	}
-	return nil
 }

@@ -14,12 +14,12 @@ const (
 	formPlain     strForm = iota // '...' with ' doubled
 	formPGEscape                 // E'...' with ' and \ doubled (PostgreSQL, any standard_conforming_strings)
 	formMySQLEsc                 // '...' with ' doubled, \ as \\ and NUL as \0 (MySQL default mode)
-	formMySQLHex                 // _utf8mb4 X'...' (MySQL NO_BACKSLASH_ESCAPES with a NUL)
+	formMySQLHex                 // _charset X'...' (MySQL: a NUL in NO_BACKSLASH_ESCAPES mode, a backslash after a non-ASCII byte)
 	formSQLiteHex                // CAST(X'...' AS TEXT) (SQLite with a NUL)
 )
 
 // notable marks the bytes that decide a literal's form: ', \, NUL and the
-// bytes of multibyte UTF-8 sequences.
+// bytes of multibyte characters.
 var notable = func() (t [256]bool) {
 	t['\''], t['\\'], t[0] = true, true, true
 	for c := utf8.RuneSelf; c < 256; c++ {
@@ -28,84 +28,125 @@ var notable = func() (t [256]bool) {
 	return t
 }()
 
-// scanString counts the bytes of s that decide its literal form.
-func scanString(s string) (quotes, backslashes, nuls int, high bool) {
+// strScan is what decides the literal form of a string.
+type strScan struct {
+	quotes, backslashes, nuls int // characters; a backslash includes 0x81 0x5F in SHIFT_JIS_2004
+	high                      bool
+	// guarded counts what a PostgreSQL literal writes as an octal escape so
+	// that a session in another encoding cannot misread it (see
+	// appendPGEscape).
+	guarded int
+	// bsAfterHigh: a backslash right after a byte of 0x80 or more.
+	bsAfterHigh bool
+}
+
+// scanBytes scans s byte by byte from i, where the first notable byte is.
+func scanBytes(s string, i int) (sc strScan) {
+	for ; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\'':
+			sc.quotes++
+		case c == '\\':
+			sc.backslashes++
+			if i > 0 && s[i-1] >= utf8.RuneSelf {
+				sc.guarded++
+				sc.bsAfterHigh = true
+			}
+		case c == 0:
+			sc.nuls++
+		case c >= utf8.RuneSelf:
+			sc.high = true
+			if c == 0x81 && i+1 < len(s) && s[i+1] == '_' {
+				sc.guarded++
+			}
+		}
+	}
+	return sc
+}
+
+// scanMulti scans s as characters of the encMulti set e, skipping trailing
+// bytes with their character; s must be validated separately.
+func scanMulti(s string, e encoding) (sc strScan) {
+	for i := 0; i < len(s); {
+		switch c := s[i]; {
+		case c == '\'':
+			sc.quotes++
+		case c == '\\':
+			sc.backslashes++
+			if i > 0 && s[i-1] >= utf8.RuneSelf {
+				sc.guarded++
+				sc.bsAfterHigh = true
+			}
+		case c == 0:
+			sc.nuls++
+		case c >= utf8.RuneSelf:
+			sc.high = true
+			if e.isBackslash815F(s, i) {
+				sc.backslashes++
+				sc.guarded++
+			}
+			i += max(e.charLen(s, i), 1)
+			continue
+		}
+		i++
+	}
+	return sc
+}
+
+// stringForm picks the literal form of s and a capacity for it (exact but
+// for PostgreSQL's E'...' form, where it is an upper bound).
+func (q Quoter) stringForm(s string) (strForm, int, error) {
 	i := 0
 	for i < len(s) && !notable[s[i]] {
 		i++
 	}
-	for ; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '\'':
-			quotes++
-		case c == '\\':
-			backslashes++
-		case c == 0:
-			nuls++
-		case c >= utf8.RuneSelf:
-			high = true
+	if i == len(s) && q.Dialect.Valid() {
+		return formPlain, len(s) + 2, nil // nothing to escape in any session
+	}
+	sc := scanBytes(s, i)
+	var e encoding
+	if sc.high {
+		if e = q.enc(); e.kind == encMulti {
+			sc = scanMulti(s, e)
 		}
 	}
-	return
-}
-
-// stringForm picks the literal form of s and its exact length in bytes.
-func (q Quoter) stringForm(s string) (strForm, int, error) {
-	quotes, backslashes, nuls, high := scanString(s)
 	switch q.Dialect {
 	case dialect.Postgres:
-		if nuls > 0 {
+		if sc.nuls > 0 {
 			return 0, 0, ErrNULInText
 		}
-		if high && !utf8.ValidString(s) {
-			return 0, 0, errorf(ErrInvalidUTF8, "PostgreSQL rejects invalid UTF-8 in text")
+		if sc.high {
+			if err := q.checkPGText(s, e); err != nil {
+				return 0, 0, err
+			}
 		}
-		if backslashes > 0 {
-			return formPGEscape, len(s) + quotes + backslashes + 3, nil
+		if sc.backslashes > 0 || sc.guarded > 0 {
+			return formPGEscape, len(s) + sc.quotes + sc.backslashes + 3*sc.guarded + 3, nil
 		}
-		return formPlain, len(s) + quotes + 2, nil
+		return formPlain, len(s) + sc.quotes + 2, nil
 	case dialect.MySQL:
-		if err := q.checkCharset(high); err != nil {
-			return 0, 0, err
-		}
-		if high {
-			if err := q.checkMySQLUTF8(s); err != nil {
+		if sc.high {
+			if err := q.checkMySQLText(s, e, "string"); err != nil {
 				return 0, 0, err
 			}
 		}
 		if !q.NoBackslashEscapes {
-			return formMySQLEsc, len(s) + quotes + backslashes + nuls + 2, nil
+			if sc.bsAfterHigh && !e.wide {
+				return formMySQLHex, len(q.introducer()) + 4 + 2*len(s), nil
+			}
+			return formMySQLEsc, len(s) + sc.quotes + sc.backslashes + sc.nuls + 2, nil
 		}
-		if nuls > 0 {
-			return formMySQLHex, len(q.introducer()) + 3 + 2*len(s), nil
+		if sc.nuls > 0 {
+			return formMySQLHex, len(q.introducer()) + 4 + 2*len(s), nil
 		}
-		return formPlain, len(s) + quotes + 2, nil
+		return formPlain, len(s) + sc.quotes + 2, nil
 	case dialect.SQLite:
-		if nuls > 0 {
+		if sc.nuls > 0 {
 			return formSQLiteHex, len("CAST(X'' AS TEXT)") + 2*len(s), nil
 		}
-		return formPlain, len(s) + quotes + 2, nil
+		return formPlain, len(s) + sc.quotes + 2, nil
 	}
 	return 0, 0, q.checkDialect()
-}
-
-func (q Quoter) checkMySQLUTF8(s string) error {
-	switch q.charset() {
-	case csUTF8:
-		if !utf8.ValidString(s) {
-			return errorf(ErrInvalidUTF8, "MySQL rejects invalid UTF-8 in a utf8mb4 string")
-		}
-	case csUTF8MB3:
-		if !utf8.ValidString(s) {
-			return errorf(ErrInvalidUTF8, "MySQL rejects invalid UTF-8 in a utf8mb3 string")
-		}
-		for _, r := range s {
-			if r > 0xFFFF {
-				return errorf(ErrInvalidUTF8, "character outside the BMP in a utf8mb3 string")
-			}
-		}
-	}
-	return nil
 }
 
 // appendString appends the literal of s in form f.
@@ -116,31 +157,9 @@ func (q Quoter) appendString(dst []byte, s string, f strForm) []byte {
 		dst = appendDoubled(dst, s)
 		return append(dst, '\'')
 	case formPGEscape:
-		dst = append(dst, 'E', '\'')
-		for i := 0; i < len(s); i++ {
-			switch c := s[i]; c {
-			case '\'', '\\':
-				dst = append(dst, c, c)
-			default:
-				dst = append(dst, c)
-			}
-		}
-		return append(dst, '\'')
+		return appendPGEscape(dst, s, q.enc())
 	case formMySQLEsc:
-		dst = append(dst, '\'')
-		for i := 0; i < len(s); i++ {
-			switch c := s[i]; c {
-			case '\'':
-				dst = append(dst, '\'', '\'')
-			case '\\':
-				dst = append(dst, '\\', '\\')
-			case 0:
-				dst = append(dst, '\\', '0')
-			default:
-				dst = append(dst, c)
-			}
-		}
-		return append(dst, '\'')
+		return appendMySQLEscape(dst, s, q.enc())
 	case formMySQLHex:
 		dst = append(dst, q.introducer()...)
 		dst = append(dst, " X'"...)

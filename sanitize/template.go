@@ -37,12 +37,30 @@ import (
 // number after a minus sign is parenthesized (5-? with -1 gives 5-(-1),
 // never the comment 5--1).
 //
+// The template is lexed as the Quoter's session reads it: in its encoding
+// (a multibyte character is stepped over whole) and with its string syntax
+// (Quoter.StandardConformingStrings, NoBackslashEscapes, ANSIQuotes); a
+// PostgreSQL '...' literal holding a backslash before a placeholder is
+// refused with ErrAmbiguousLiteral when StandardConformingStrings is
+// Unknown, and a template holding non-ASCII bytes with ErrUnsafeCharset
+// when the encoding is unknown.
+//
 // Errors are *ArgError values naming the argument: ErrArgCount when the
 // placeholders and arguments differ in number, ErrMissingName, and every
 // error of Quote.
 func (q Quoter) Array(template string, args ...any) (string, error) {
 	if err := q.checkDialect(); err != nil {
 		return "", top(err)
+	}
+	if q.enc().kind == encUnknown {
+		for i := 0; i < len(template); i++ {
+			if template[i] >= 0x80 {
+				// Where a multibyte character ends is unknown, so is
+				// where a literal of the template does.
+				return "", top(errorf(ErrUnsafeCharset, "a template holding non-ASCII bytes in the unknown encoding "+
+					q.enc().name))
+			}
+		}
 	}
 	named := len(args) == 1 && q.isNamedArg(args[0])
 	l := newLexer(q, template, named)
@@ -95,7 +113,7 @@ func (q Quoter) Array(template string, args ...any) (string, error) {
 				return "", ae
 			}
 			var err error
-			if buf, err = q.appendArg(buf, v, template[end:]); err != nil {
+			if buf, err = q.appendArg(buf, v, template[end:], l.tokAfterWide); err != nil {
 				ae.Err = err
 				return "", ae
 			}
@@ -111,8 +129,9 @@ func countError(placeholders, args int) error {
 
 // appendArg appends the literal of v, or the list of a slice, spacing it from
 // the characters around it when they would join into one token. rest is the
-// template after the placeholder.
-func (q Quoter) appendArg(buf []byte, v any, rest string) ([]byte, error) {
+// template after the placeholder; afterWide says that the placeholder
+// follows a multibyte character, a word character whatever its last byte.
+func (q Quoter) appendArg(buf []byte, v any, rest string, afterWide bool) ([]byte, error) {
 	mark := len(buf)
 	var err error
 	if rv, ok := listValue(v); ok {
@@ -131,7 +150,7 @@ func (q Quoter) appendArg(buf []byte, v any, rest string) ([]byte, error) {
 			// comment there) it would make one.
 			buf = insertByte(buf, mark, '(')
 			buf = append(buf, ')')
-		case joins(buf[mark-1], buf[mark]):
+		case joins(buf[mark-1], buf[mark]) || afterWide:
 			buf = insertByte(buf, mark, ' ')
 		}
 	}
