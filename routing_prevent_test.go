@@ -24,7 +24,7 @@ func assertForcedWriteRefused(t *testing.T, rc *rtCluster, write string) {
 	var roe *routing.ReadOnlyError
 	require.ErrorAs(t, err, &roe)
 	assert.Equal(t, routing.ByForceReplica, roe.By)
-	assert.Equal(t, "insert", roe.Kind.String())
+	assert.Equal(t, "insert", roe.Kind)
 	p, r := rc.stmts()
 	assert.Equal(t, [2]int64{ps, rs}, [2]int64{p, r}, "no connection taken")
 	_, e1 := counts(rc.primary)
@@ -58,7 +58,7 @@ func TestRoutingPreventWrites(t *testing.T) {
 				require.ErrorIs(t, err, routing.ErrReadOnly, q)
 				var roe *routing.ReadOnlyError
 				require.ErrorAs(t, err, &roe)
-				assert.Equal(t, kind, roe.Kind.String())
+				assert.Equal(t, kind, roe.Kind)
 				assert.Equal(t, routing.ByPreventWrites, roe.By)
 				assert.Contains(t, err.Error(), kind+" statement refused")
 			}

@@ -6,7 +6,6 @@ import (
 	"errors"
 
 	"github.com/grantsql/grant/dialect"
-	"github.com/grantsql/grant/internal/analyze"
 	"github.com/grantsql/grant/registry"
 	"github.com/grantsql/grant/routing/routecfg"
 )
@@ -27,8 +26,44 @@ type Input struct {
 	Session *Session
 }
 
-// unknownStatement stands for a missing analysis: it runs on the primary.
-var unknownStatement = analyze.Statement{Kind: analyze.KindUnknown, Reason: "no statement analysis"}
+// Statement is what routing needs to know of a statement, as Grant's
+// analyzer decides it once per statement text. Router.Explain analyzes SQL
+// text itself; the driver passes its cached analysis.
+type Statement interface {
+	// KindName names what the statement does: "select", "insert", ...
+	KindName() string
+	// IsRead reports whether it may run on a replica.
+	IsRead() bool
+	// MayWrite reports whether it may change data or schema.
+	MayWrite() bool
+	// PinsSession reports whether running it leaves state on the
+	// connection, so the session must keep that connection.
+	PinsSession() bool
+	// ReplicaSafe reports whether it may run in a transaction or session
+	// held on a replica: a read, transaction control, a session setting.
+	ReplicaSafe() bool
+	// PrimaryReason says why it must run on the primary; "" for a read.
+	PrimaryReason() string
+	// SessionReason says what pins the session; "" when nothing does.
+	SessionReason() string
+	// BeginsTx reports whether it is one BEGIN, and whether that asks for
+	// a read-only or a serializable transaction.
+	BeginsTx() (begin, readOnly, serializable bool)
+}
+
+// unknownStatement stands for a missing analysis: a write, on the primary.
+var unknownStatement Statement = unknown{}
+
+type unknown struct{}
+
+func (unknown) KindName() string             { return "unknown" }
+func (unknown) IsRead() bool                 { return false }
+func (unknown) MayWrite() bool               { return true }
+func (unknown) PinsSession() bool            { return false }
+func (unknown) ReplicaSafe() bool            { return false }
+func (unknown) PrimaryReason() string        { return "no statement analysis" }
+func (unknown) SessionReason() string        { return "" }
+func (unknown) BeginsTx() (bool, bool, bool) { return false, false, false }
 
 // ErrSerializableOnStandby is a serializable transaction that could only
 // run on a PostgreSQL standby (under ForceReplica), which refuses them.
@@ -55,54 +90,51 @@ var ErrSerializableOnStandby = errors.New("grant: a serializable transaction can
 //     max_replica_lag, replicating) chosen by the policy, unless
 //     read-your-writes needs the primary; with no replica in rotation it
 //     runs on the primary, or fails when no_replica is fail.
-func (r *Router) Decide(st *analyze.Statement, in Input) (Route, error) {
+func (r *Router) Decide(st Statement, in Input) (Route, error) {
 	if st == nil {
-		st = &unknownStatement
+		st = unknownStatement
 	}
+	kind := st.KindName()
 	d := r.routeOf(in.DB)
 	if d == nil {
 		return Route{}, unknownDB(in.DB)
 	}
 	o := in.Overrides
-	if o.WritesPrevented() && mayWrite(st) {
+	if o.WritesPrevented() && st.MayWrite() {
 		return Route{}, readOnly(st, d, ByPreventWrites)
 	}
 	if in.Tx != nil {
-		if in.Tx.Role == registry.Replica && !replicaSafe(st) {
+		if in.Tx.Role == registry.Replica && !st.ReplicaSafe() {
 			return Route{}, readOnly(st, d, ByReplicaTx)
 		}
-		return Route{Node: in.Tx, Kind: st.Kind, Reason: ReasonTransaction, Pin: st.Pins}, nil
+		return Route{Node: in.Tx, Kind: kind, Reason: ReasonTransaction, Pin: st.PinsSession()}, nil
 	}
 	if in.Pinned != nil {
-		if in.Pinned.Role == registry.Replica && !replicaSafe(st) {
+		if in.Pinned.Role == registry.Replica && !st.ReplicaSafe() {
 			return Route{}, readOnly(st, d, ByPinnedToReplica)
 		}
-		return Route{Node: in.Pinned, Kind: st.Kind, Reason: ReasonPinned, Detail: st.PinReason, Pin: st.Pins}, nil
+		return Route{Node: in.Pinned, Kind: kind, Reason: ReasonPinned, Detail: st.SessionReason(), Pin: st.PinsSession()}, nil
 	}
-	if st.Kind == analyze.KindBegin && !st.Multi {
-		var ro, serializable bool
-		if st.Tx != nil {
-			ro, serializable = st.Tx.ReadOnly, st.Tx.Isolation == "serializable"
-		}
+	if begin, ro, serializable := st.BeginsTx(); begin {
 		rt, err := r.begin(d, in, ro, serializable)
-		rt.Kind, rt.Pin = st.Kind, true // the transaction holds the connection
+		rt.Kind, rt.Pin = kind, true // the transaction holds the connection
 		return rt, err
 	}
 	if o != nil {
 		switch o.force {
 		case forcePrimary:
-			return Route{Node: d.db.Primary, Kind: st.Kind, Reason: ReasonForcePrimary, Detail: st.Reason, Pin: st.Pins}, nil
+			return Route{Node: d.db.Primary, Kind: kind, Reason: ReasonForcePrimary, Detail: st.PrimaryReason(), Pin: st.PinsSession()}, nil
 		case forceReplica:
-			if !st.Read {
+			if !st.IsRead() {
 				return Route{}, readOnly(st, d, ByForceReplica)
 			}
-			return r.forcedReplica(d, st.Kind)
+			return r.forcedReplica(d, kind)
 		}
 	}
-	if !st.Read {
-		return Route{Node: d.db.Primary, Kind: st.Kind, Reason: ReasonWrite, Detail: st.Reason, Pin: st.Pins}, nil
+	if !st.IsRead() {
+		return Route{Node: d.db.Primary, Kind: kind, Reason: ReasonWrite, Detail: st.PrimaryReason(), Pin: st.PinsSession()}, nil
 	}
-	return r.read(d, st.Kind, in)
+	return r.read(d, kind, in)
 }
 
 // DecideBegin returns where a transaction begun with opts (database/sql's
@@ -117,7 +149,7 @@ func (r *Router) DecideBegin(in Input, opts driver.TxOptions) (Route, error) {
 		return Route{}, unknownDB(in.DB)
 	}
 	rt, err := r.begin(d, in, opts.ReadOnly, opts.Isolation == driver.IsolationLevel(sql.LevelSerializable))
-	rt.Kind = analyze.KindBegin
+	rt.Kind = "begin"
 	return rt, err
 }
 
@@ -134,7 +166,7 @@ func (r *Router) begin(d *dbRoute, in Input, ro, serializable bool) (Route, erro
 			if pgSerializable {
 				return Route{}, ErrSerializableOnStandby
 			}
-			return r.forcedReplica(d, analyze.KindBegin)
+			return r.forcedReplica(d, "begin")
 		}
 	}
 	switch {
@@ -145,7 +177,7 @@ func (r *Router) begin(d *dbRoute, in Input, ro, serializable bool) (Route, erro
 	case pgSerializable:
 		return Route{Node: d.db.Primary, Reason: ReasonSerializableRO}, nil
 	}
-	rt, err := r.read(d, analyze.KindBegin, in)
+	rt, err := r.read(d, "begin", in)
 	if err == nil && rt.Reason == ReasonRead {
 		rt.Reason = ReasonReadOnlyTx
 	}
@@ -153,7 +185,7 @@ func (r *Router) begin(d *dbRoute, in Input, ro, serializable bool) (Route, erro
 }
 
 // forcedReplica picks a replica in rotation, without read-your-writes.
-func (r *Router) forcedReplica(d *dbRoute, k analyze.Kind) (Route, error) {
+func (r *Router) forcedReplica(d *dbRoute, k string) (Route, error) {
 	if n, _ := r.pick(d, nil, nil); n != nil {
 		return Route{Node: n, Kind: k, Reason: ReasonForceReplica}, nil
 	}
@@ -161,7 +193,7 @@ func (r *Router) forcedReplica(d *dbRoute, k analyze.Kind) (Route, error) {
 }
 
 // read routes a read: a replica in rotation that honours read-your-writes.
-func (r *Router) read(d *dbRoute, k analyze.Kind, in Input) (Route, error) {
+func (r *Router) read(d *dbRoute, k string, in Input) (Route, error) {
 	primary := d.db.Primary
 	if len(d.replicas) == 0 {
 		return Route{Node: primary, Kind: k, Reason: ReasonNoReplicas}, nil
@@ -230,8 +262,8 @@ func (r *Router) ryw(wrote, blind int64, pos *Position, now *int64) (string, *Po
 	return "", nil
 }
 
-func readOnly(st *analyze.Statement, d *dbRoute, by string) error {
-	return &ReadOnlyError{Kind: st.Kind, Reason: st.Reason, Database: d.db.Name, By: by}
+func readOnly(st Statement, d *dbRoute, by string) error {
+	return &ReadOnlyError{Kind: st.KindName(), Reason: st.PrimaryReason(), Database: d.db.Name, By: by}
 }
 
 func unknownDB(db *registry.Database) error {

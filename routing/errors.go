@@ -1,10 +1,6 @@
 package routing
 
-import (
-	"errors"
-
-	"github.com/grantsql/grant/internal/analyze"
-)
+import "errors"
 
 // ErrReadOnly is matched (errors.Is) by every *ReadOnlyError: a statement
 // that may write was refused before it reached any server.
@@ -26,15 +22,15 @@ const (
 // needs the primary) where writes are not allowed. It is returned before
 // any I/O.
 type ReadOnlyError struct {
-	Kind     analyze.Kind // what the statement is
-	Reason   string       // why it needs the primary (the analyzer's reason)
+	Kind     string // what the statement is: "insert", "select", ...
+	Reason   string // why it needs the primary (the analyzer's reason)
 	Database string
 	By       string // what forbids writes: one of the By* constants
 }
 
 // Error names the statement kind, the database and what forbids the write.
 func (e *ReadOnlyError) Error() string {
-	s := "grant: " + e.Kind.String() + " statement refused on database " + e.Database + ": " + e.By
+	s := "grant: " + e.Kind + " statement refused on database " + e.Database + ": " + e.By
 	if e.Reason != "" {
 		s += " (" + e.Reason + ")"
 	}

@@ -3,7 +3,6 @@ package routing
 import (
 	"encoding/json"
 
-	"github.com/grantsql/grant/internal/analyze"
 	"github.com/grantsql/grant/registry"
 )
 
@@ -11,8 +10,8 @@ import (
 type Route struct {
 	// Node runs the statement.
 	Node *registry.Node
-	// Kind is the statement's kind.
-	Kind analyze.Kind
+	// Kind is the statement's kind: "select", "insert", ...
+	Kind string
 	// Reason is one of the Reason* constants.
 	Reason string
 	// Detail refines Reason: the analyzer's reason a statement needs the
@@ -68,7 +67,7 @@ type routeJSON struct {
 // MarshalJSON prints the route by node name, for grant explain and golden
 // tests: {"database":"main","node":"main.replicas[0]","role":"replica",...}.
 func (r Route) MarshalJSON() ([]byte, error) {
-	j := routeJSON{Kind: r.Kind.String(), Reason: r.Reason, Detail: r.Detail, Fallback: r.Fallback, Pin: r.Pin}
+	j := routeJSON{Kind: r.Kind, Reason: r.Reason, Detail: r.Detail, Fallback: r.Fallback, Pin: r.Pin}
 	if r.Node != nil {
 		j.Database, j.Node, j.Role = r.Node.Database, r.Node.Name, r.Node.Role.String()
 	}

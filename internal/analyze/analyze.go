@@ -24,10 +24,12 @@ func Analyze(d dialect.Dialect, sql string) *Statement {
 	st := &Statement{Dialect: d, SQL: sql}
 	if !d.Valid() {
 		st.Reason, st.NotFull = "unknown dialect", "unknown dialect"
+		st.Effects = effects(st, false, false)
 		return st
 	}
 	if len(sql) >= math.MaxInt32 {
 		st.Reason, st.NotFull = "statement too long", "statement too long"
+		st.Effects = effects(st, false, false)
 		return st
 	}
 	buf := tokPool.Get().(*tokBuf)
@@ -58,6 +60,8 @@ func lexAll(d dialect.Dialect, sql string, toks []Token) ([]Token, Lexer) {
 // analyzeTokens fills st from the statement's tokens.
 func analyzeTokens(st *Statement, toks []Token, lx *Lexer) {
 	d, src := st.Dialect, st.SQL
+	changes, results := false, false
+	defer func() { st.Effects = effects(st, changes, results) }()
 	st.Params = lx.MaxOrdinal()
 	for _, t := range toks {
 		if t.Kind == TokPlaceholder && t.PlaceholderName(src) != "" {
@@ -95,6 +99,8 @@ func analyzeTokens(st *Statement, toks []Token, lx *Lexer) {
 		if !c.read && st.Read {
 			st.Read, st.Reason = false, c.reason
 		}
+		changes = changes || c.changes
+		results = results || c.results
 		if c.pins && !st.Pins {
 			st.Pins, st.PinReason = true, c.pinReason
 		}

@@ -52,12 +52,21 @@ func (v *view) kind(i int) TokenKind {
 type class struct {
 	kind      Kind
 	read      bool
+	changes   bool // found to change data whatever the kind (see Effects)
+	results   bool // leaves per-session results (see LeavesResults)
+	planOnly  bool // EXPLAIN without ANALYZE: nothing in the text runs
 	reason    string
 	pins      bool
 	pinReason string
 	tx        *TxInfo
 	inner     Kind
 	full      bool // the whole statement was understood (tx statements)
+}
+
+// change marks c as changing data (and so needing the primary).
+func (c *class) change(reason string) {
+	c.changes = true
+	c.write(reason)
 }
 
 // write marks c as needing the primary, keeping the first reason.
@@ -259,11 +268,16 @@ func classifyCreate(v *view, i int) class {
 // only when that statement is one (EXPLAIN ANALYZE runs it).
 func classifyExplain(v *view, i int) class {
 	i++
+	analyze := false
 	for i < len(v.t) {
 		switch {
 		case v.punct(i, '('):
+			analyze = analyze || groupHasAnalyze(v, i)
 			i = skipGroup(v, i)
-		case v.kw(i) == KwAnalyze || v.kw(i) == KwAnalyse || v.word(i, "verbose") ||
+		case v.kw(i) == KwAnalyze || v.kw(i) == KwAnalyse:
+			analyze = true
+			i++
+		case v.word(i, "verbose") ||
 			v.word(i, "extended") || v.word(i, "partitions") || v.word(i, "query") || v.word(i, "plan"):
 			i++
 		case v.word(i, "format") && v.op(i+1, "="):
@@ -280,8 +294,15 @@ body:
 		c.read, c.inner = true, KindShow
 		return c
 	}
+	if !analyze {
+		// Without ANALYZE nothing runs: a plan is a read, whatever it plans.
+		c.read, c.planOnly, c.inner = true, true, v.inner(i).kind
+		return c
+	}
 	inner := v.inner(i)
 	c.inner, c.read, c.reason = inner.kind, inner.read, inner.reason
+	c.changes = inner.changes || dataKind(inner.kind)
+	c.pins, c.pinReason = inner.pins, inner.pinReason
 	if !c.read && c.reason == "" {
 		c.reason = "explains a write"
 	}

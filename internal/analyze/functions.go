@@ -1,23 +1,41 @@
 package analyze
 
 import (
-	"strconv"
 
 	"github.com/grantsql/grant/dialect"
 )
 
 // FuncRule says that calling a function forces a statement to the primary,
-// and whether the call also leaves state on the connection (pins the session).
+// and what else the call does.
 type FuncRule struct {
 	// Name is the function name, lower case.
 	Name string
 	// Dialects lists where the rule applies; empty means every dialect.
 	Dialects []dialect.Dialect
-	// Pins is set when the call leaves state on the connection.
-	Pins bool
+	// Effect is what the call does besides needing the primary.
+	Effect FuncEffect
 	// Why says what the function does, for Statement.Reason.
 	Why string
 }
+
+// FuncEffect is what calling a function of the Functions table does.
+type FuncEffect uint8
+
+// The function effects.
+const (
+	// FuncWrites: the call changes data or server state (a sequence, the
+	// WAL, a large object, another backend), so it counts as a write.
+	FuncWrites FuncEffect = iota
+	// FuncPins: the call leaves state on the connection (a session lock, a
+	// setting), so the session keeps that connection.
+	FuncPins
+	// FuncReads: the call only reads what exists on the primary or in the
+	// session (the last insert id, a WAL position, a lock's holder).
+	FuncReads
+	// FuncResults: like FuncWrites, and the call leaves results the
+	// session may read next (nextval then currval, lastval).
+	FuncResults
+)
 
 var (
 	pg   = []dialect.Dialect{dialect.Postgres}
@@ -33,44 +51,44 @@ var (
 // on purpose (they run anywhere).
 var Functions = []FuncRule{
 	// Sequences advance or read the session's sequence state.
-	{Name: "nextval", Dialects: pgMy, Why: "advances a sequence"},
-	{Name: "setval", Dialects: pgMy, Why: "sets a sequence"},
-	{Name: "currval", Dialects: pg, Why: "reads the session's sequence state"},
-	{Name: "lastval", Dialects: pgMy, Why: "reads the session's sequence state"},
+	{Name: "nextval", Dialects: pgMy, Effect: FuncResults, Why: "advances a sequence"},
+	{Name: "setval", Dialects: pgMy, Effect: FuncResults, Why: "sets a sequence"},
+	{Name: "currval", Dialects: pg, Effect: FuncReads, Why: "reads the session's sequence state"},
+	{Name: "lastval", Dialects: pgMy, Effect: FuncReads, Why: "reads the session's sequence state"},
 	// Advisory locks live in the server session that took them.
-	{Name: "pg_advisory_lock", Dialects: pg, Pins: true, Why: "takes a session advisory lock"},
-	{Name: "pg_advisory_lock_shared", Dialects: pg, Pins: true, Why: "takes a session advisory lock"},
-	{Name: "pg_try_advisory_lock", Dialects: pg, Pins: true, Why: "takes a session advisory lock"},
-	{Name: "pg_try_advisory_lock_shared", Dialects: pg, Pins: true, Why: "takes a session advisory lock"},
-	{Name: "pg_advisory_unlock", Dialects: pg, Pins: true, Why: "releases a session advisory lock"},
-	{Name: "pg_advisory_unlock_shared", Dialects: pg, Pins: true, Why: "releases a session advisory lock"},
-	{Name: "pg_advisory_unlock_all", Dialects: pg, Pins: true, Why: "releases session advisory locks"},
-	{Name: "pg_advisory_xact_lock", Dialects: pg, Why: "takes a transaction advisory lock"},
-	{Name: "pg_advisory_xact_lock_shared", Dialects: pg, Why: "takes a transaction advisory lock"},
-	{Name: "pg_try_advisory_xact_lock", Dialects: pg, Why: "takes a transaction advisory lock"},
-	{Name: "pg_try_advisory_xact_lock_shared", Dialects: pg, Why: "takes a transaction advisory lock"},
-	{Name: "get_lock", Dialects: my, Pins: true, Why: "takes a named lock"},
-	{Name: "release_lock", Dialects: my, Pins: true, Why: "releases a named lock"},
-	{Name: "release_all_locks", Dialects: my, Pins: true, Why: "releases named locks"},
-	{Name: "is_free_lock", Dialects: my, Why: "reads the primary's named locks"},
-	{Name: "is_used_lock", Dialects: my, Why: "reads the primary's named locks"},
+	{Name: "pg_advisory_lock", Dialects: pg, Effect: FuncPins, Why: "takes a session advisory lock"},
+	{Name: "pg_advisory_lock_shared", Dialects: pg, Effect: FuncPins, Why: "takes a session advisory lock"},
+	{Name: "pg_try_advisory_lock", Dialects: pg, Effect: FuncPins, Why: "takes a session advisory lock"},
+	{Name: "pg_try_advisory_lock_shared", Dialects: pg, Effect: FuncPins, Why: "takes a session advisory lock"},
+	{Name: "pg_advisory_unlock", Dialects: pg, Effect: FuncPins, Why: "releases a session advisory lock"},
+	{Name: "pg_advisory_unlock_shared", Dialects: pg, Effect: FuncPins, Why: "releases a session advisory lock"},
+	{Name: "pg_advisory_unlock_all", Dialects: pg, Effect: FuncPins, Why: "releases session advisory locks"},
+	{Name: "pg_advisory_xact_lock", Dialects: pg, Effect: FuncReads, Why: "takes a transaction advisory lock"},
+	{Name: "pg_advisory_xact_lock_shared", Dialects: pg, Effect: FuncReads, Why: "takes a transaction advisory lock"},
+	{Name: "pg_try_advisory_xact_lock", Dialects: pg, Effect: FuncReads, Why: "takes a transaction advisory lock"},
+	{Name: "pg_try_advisory_xact_lock_shared", Dialects: pg, Effect: FuncReads, Why: "takes a transaction advisory lock"},
+	{Name: "get_lock", Dialects: my, Effect: FuncPins, Why: "takes a named lock"},
+	{Name: "release_lock", Dialects: my, Effect: FuncPins, Why: "releases a named lock"},
+	{Name: "release_all_locks", Dialects: my, Effect: FuncPins, Why: "releases named locks"},
+	{Name: "is_free_lock", Dialects: my, Effect: FuncReads, Why: "reads the primary's named locks"},
+	{Name: "is_used_lock", Dialects: my, Effect: FuncReads, Why: "reads the primary's named locks"},
 	// Session state set or read by the previous statement.
-	{Name: "set_config", Dialects: pg, Pins: true, Why: "changes a session setting"},
-	{Name: "setseed", Dialects: pg, Pins: true, Why: "seeds the session's random generator"},
-	{Name: "last_insert_id", Dialects: my, Why: "reads the session's last insert id"},
-	{Name: "found_rows", Dialects: my, Why: "reads the session's last row count"},
-	{Name: "row_count", Dialects: my, Why: "reads the session's last row count"},
-	{Name: "last_insert_rowid", Dialects: lite, Why: "reads the connection's last insert id"},
-	{Name: "changes", Dialects: lite, Why: "reads the connection's last change count"},
-	{Name: "total_changes", Dialects: lite, Why: "reads the connection's change count"},
+	{Name: "set_config", Dialects: pg, Effect: FuncPins, Why: "changes a session setting"},
+	{Name: "setseed", Dialects: pg, Effect: FuncPins, Why: "seeds the session's random generator"},
+	{Name: "last_insert_id", Dialects: my, Effect: FuncReads, Why: "reads the session's last insert id"},
+	{Name: "found_rows", Dialects: my, Effect: FuncReads, Why: "reads the session's last row count"},
+	{Name: "row_count", Dialects: my, Effect: FuncReads, Why: "reads the session's last row count"},
+	{Name: "last_insert_rowid", Dialects: lite, Effect: FuncReads, Why: "reads the connection's last insert id"},
+	{Name: "changes", Dialects: lite, Effect: FuncReads, Why: "reads the connection's last change count"},
+	{Name: "total_changes", Dialects: lite, Effect: FuncReads, Why: "reads the connection's change count"},
 	// Transaction ids and WAL positions exist only on the primary.
 	{Name: "txid_current", Dialects: pg, Why: "assigns a transaction id"},
-	{Name: "txid_current_if_assigned", Dialects: pg, Why: "reads the transaction id"},
+	{Name: "txid_current_if_assigned", Dialects: pg, Effect: FuncReads, Why: "reads the transaction id"},
 	{Name: "pg_current_xact_id", Dialects: pg, Why: "assigns a transaction id"},
-	{Name: "pg_current_xact_id_if_assigned", Dialects: pg, Why: "reads the transaction id"},
-	{Name: "pg_current_wal_lsn", Dialects: pg, Why: "reads the primary's WAL position"},
-	{Name: "pg_current_wal_insert_lsn", Dialects: pg, Why: "reads the primary's WAL position"},
-	{Name: "pg_current_wal_flush_lsn", Dialects: pg, Why: "reads the primary's WAL position"},
+	{Name: "pg_current_xact_id_if_assigned", Dialects: pg, Effect: FuncReads, Why: "reads the transaction id"},
+	{Name: "pg_current_wal_lsn", Dialects: pg, Effect: FuncReads, Why: "reads the primary's WAL position"},
+	{Name: "pg_current_wal_insert_lsn", Dialects: pg, Effect: FuncReads, Why: "reads the primary's WAL position"},
+	{Name: "pg_current_wal_flush_lsn", Dialects: pg, Effect: FuncReads, Why: "reads the primary's WAL position"},
 	// Functions that write.
 	{Name: "pg_notify", Dialects: pg, Why: "sends a notification"},
 	{Name: "pg_logical_emit_message", Dialects: pg, Why: "writes to the WAL"},
@@ -84,9 +102,18 @@ var Functions = []FuncRule{
 	{Name: "lo_unlink", Dialects: pg, Why: "writes a large object"},
 	{Name: "lo_truncate", Dialects: pg, Why: "writes a large object"},
 	{Name: "dblink_exec", Dialects: pg, Why: "runs a remote statement"},
-	{Name: "load_extension", Dialects: lite, Pins: true, Why: "loads an extension into the connection"},
-	{Name: "master_pos_wait", Dialects: my, Why: "waits on the primary's binary log"},
-	{Name: "source_pos_wait", Dialects: my, Why: "waits on the primary's binary log"},
+	// Functions that act on the server or on other sessions.
+	{Name: "pg_terminate_backend", Dialects: pg, Why: "terminates another session"},
+	{Name: "pg_cancel_backend", Dialects: pg, Why: "cancels another session's statement"},
+	{Name: "pg_stat_reset", Dialects: pg, Why: "resets the server's statistics"},
+	{Name: "pg_stat_reset_shared", Dialects: pg, Why: "resets the server's statistics"},
+	{Name: "pg_stat_reset_single_table_counters", Dialects: pg, Why: "resets the server's statistics"},
+	{Name: "pg_stat_reset_single_function_counters", Dialects: pg, Why: "resets the server's statistics"},
+	{Name: "pg_reload_conf", Dialects: pg, Why: "reloads the server's configuration"},
+	{Name: "pg_rotate_logfile", Dialects: pg, Why: "rotates the server's log"},
+	{Name: "load_extension", Dialects: lite, Effect: FuncPins, Why: "loads an extension into the connection"},
+	{Name: "master_pos_wait", Dialects: my, Effect: FuncReads, Why: "waits on the primary's binary log"},
+	{Name: "source_pos_wait", Dialects: my, Effect: FuncReads, Why: "waits on the primary's binary log"},
 }
 
 // MySQL-only spellings that read like a function table entry but come in as
@@ -129,5 +156,5 @@ func LookupFunc(d dialect.Dialect, name string) *FuncRule {
 
 // String describes r for documentation and debugging.
 func (r *FuncRule) String() string {
-	return r.Name + " (pins=" + strconv.FormatBool(r.Pins) + "): " + r.Why
+	return r.Name + " (" + [...]string{"writes", "pins", "reads", "writes, leaves results"}[r.Effect] + "): " + r.Why
 }

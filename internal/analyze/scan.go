@@ -40,6 +40,9 @@ func isReadingKind(k Kind) bool {
 // user-variable assignment and @@identity, data-modifying CTEs, and the
 // write-keyword safety net.
 func scanPart(d dialect.Dialect, src string, toks []Token, c *class, st *Statement) {
+	if c.planOnly {
+		return // nothing runs: no call, lock or write takes effect
+	}
 	v := &view{d: d, src: src, t: toks}
 	reading := isReadingKind(c.kind)
 	for i := 0; i < len(toks); i++ {
@@ -49,9 +52,21 @@ func scanPart(d dialect.Dialect, src string, toks []Token, c *class, st *Stateme
 			if v.punct(i+1, '(') {
 				if r := LookupFunc(d, t.Ident(src)); r != nil {
 					addFunc(st, r.Name)
-					c.write("function " + r.Name + " " + r.Why)
-					if r.Pins {
+					why := "function " + r.Name + " " + r.Why
+					switch {
+					case r.Effect == FuncPins:
+						c.write(why)
 						c.pin("function " + r.Name)
+					case r.Name == "last_insert_id" && !v.punct(i+2, ')'):
+						// LAST_INSERT_ID(expr) sets the value the next
+						// LAST_INSERT_ID() of the session returns.
+						c.write("function last_insert_id sets the session's last insert id")
+						c.pin("function last_insert_id(expr)")
+					case r.Effect == FuncReads:
+						c.write(why)
+					default:
+						c.change(why)
+						c.results = c.results || r.Effect == FuncResults
 					}
 				}
 			}
@@ -61,7 +76,7 @@ func scanPart(d dialect.Dialect, src string, toks []Token, c *class, st *Stateme
 			switch t.Kw {
 			case KwNext, KwPrevious:
 				if v.kw(i+1) == KwValue && v.kw(i+2) == KwFor {
-					c.write("sequence access")
+					c.change("sequence access")
 				}
 			case KwFor, KwLock:
 				if lc, j := parseLock(v, i); lc != nil {
@@ -79,19 +94,20 @@ func scanPart(d dialect.Dialect, src string, toks []Token, c *class, st *Stateme
 			case KwSqlCalcFoundRows:
 				c.pin("SQL_CALC_FOUND_ROWS")
 			}
-			if reading && writeNet[t.Kw] && !v.punct(i-1, '.') && !(funcForm[t.Kw] && v.punct(i+1, '(')) {
+			// SHOW names statements (SHOW CREATE TABLE) but runs none.
+			if reading && c.kind != KindShow && writeNet[t.Kw] && !v.punct(i-1, '.') && !(funcForm[t.Kw] && v.punct(i+1, '(')) {
 				if v.punct(i-1, '(') {
-					c.write("data-modifying statement in WITH")
+					c.change("data-modifying statement in WITH")
 				}
-				c.write("write keyword " + strings.ToUpper(t.Kw.String()))
+				c.change("write keyword " + strings.ToUpper(t.Kw.String()))
 			}
 		case TokString:
 			if t.Flags&FlagBackslashQuote != 0 && d == dialect.MySQL {
-				c.write("a backslash-escaped quote, read otherwise under NO_BACKSLASH_ESCAPES or ANSI_QUOTES")
+				c.change("a backslash-escaped quote, read otherwise under NO_BACKSLASH_ESCAPES or ANSI_QUOTES")
 			}
 		case TokVariable:
 			if t.Flags&FlagBackslashQuote != 0 {
-				c.write("a backslash-escaped quote, read otherwise under NO_BACKSLASH_ESCAPES or ANSI_QUOTES")
+				c.change("a backslash-escaped quote, read otherwise under NO_BACKSLASH_ESCAPES or ANSI_QUOTES")
 			}
 			if v.op(i+1, ":=") {
 				c.pin("user variable assignment")
@@ -125,19 +141,19 @@ func scanInto(v *view, i int, c *class) {
 			c.pin("temporary table")
 			return
 		}
-		c.write("SELECT INTO creates a table")
+		c.change("SELECT INTO creates a table")
 	case dialect.MySQL:
 		if v.kind(j) == TokVariable {
 			c.pin("user variable")
 			return
 		}
 		if k := v.kw(j); k == KwOutfile || k == KwDumpfile {
-			c.write("SELECT INTO OUTFILE")
+			c.change("SELECT INTO OUTFILE")
 			return
 		}
-		c.write("SELECT INTO")
+		c.change("SELECT INTO")
 	default:
-		c.write("SELECT INTO")
+		c.change("SELECT INTO")
 	}
 }
 

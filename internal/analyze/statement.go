@@ -33,6 +33,9 @@ type Statement struct {
 	// Pins and Locking combine them all.
 	Multi bool   `json:"multi,omitempty"`
 	Kinds []Kind `json:"kinds,omitempty"`
+	// Effects is what running the text does, for routing, sharding and
+	// the executor.
+	Effects Effects `json:"effects"`
 	// Inner is the kind of the statement an EXPLAIN explains.
 	Inner Kind `json:"inner,omitempty"`
 	// Functions lists, lower-cased, the calls of the Functions table found in

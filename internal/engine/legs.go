@@ -32,7 +32,7 @@ type leg struct {
 // session state (an advisory lock, a session setting) is refused: its
 // state would be spread over pooled connections of several databases.
 func (s *Session) legs(ctx context.Context, st *analyze.Statement, pl *sharding.Plan) ([]leg, error) {
-	if t := s.tx; t != nil && !pl.Execution.Tentative && (pl.Execution.Refused || routing.MayWrite(st)) {
+	if t := s.tx; t != nil && !pl.Execution.Tentative && (pl.Execution.Refused || st.Has(analyze.Writes)) {
 		names := make([]string, len(pl.Shards))
 		for i := range pl.Shards {
 			names[i] = pl.Shards[i].Database

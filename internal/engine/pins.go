@@ -8,7 +8,10 @@ import (
 	"github.com/grantsql/grant/registry"
 )
 
-// pin is a physical connection the session keeps across statements. A
+// pin is a physical connection the session keeps across statements: one
+// a statement left state on (analyze.PinsSession), or one a write left
+// per-session results on (analyze.LeavesResults: LAST_INSERT_ID, lastval,
+// ROW_COUNT, changes()) that a later statement may read. A
 // connection that carries session state is closed when the session gives
 // it back, so no later user inherits it; one kept only for a write's
 // session results (last insert id, row count, sequence values) goes back to
@@ -16,23 +19,6 @@ import (
 type pin struct {
 	registry.Conn
 	state bool
-}
-
-// sticky reports whether a write leaves per-session results that a later
-// statement of the session may read (LAST_INSERT_ID, lastval, currval,
-// ROW_COUNT, changes()): the session then keeps that connection while the
-// application holds the session.
-func sticky(st *analyze.Statement) bool {
-	switch st.Kind {
-	case analyze.KindInsert, analyze.KindUpdate, analyze.KindDelete, analyze.KindMerge:
-		return true
-	}
-	for _, f := range st.Functions {
-		if f == "nextval" || f == "setval" {
-			return true
-		}
-	}
-	return false
 }
 
 // held returns the physical connection a statement must run on when the
@@ -56,7 +42,7 @@ func (s *Session) held(ctx context.Context, sp *step) (pc *registry.Conn, held, 
 	// those it keeps only for session results, so that it never waits for
 	// a connection while holding one it does not need.
 	s.unstick()
-	if !sp.rt.Pin && !(sp.rt.Node.Role == registry.Primary && sticky(sp.st)) {
+	if !sp.rt.Pin && !(sp.rt.Node.Role == registry.Primary && sp.st.Has(analyze.LeavesResults)) {
 		return nil, false, false, nil
 	}
 	p := s.newPin()

@@ -23,7 +23,7 @@ type step struct {
 
 // writes reports whether the statement may have changed data, so that
 // read-your-writes must remember it.
-func (sp *step) writes() bool { return routing.MayWrite(sp.st) }
+func (sp *step) writes() bool { return sp.st.Has(analyze.Writes) }
 
 // plan plans the analyzed statement st for this session. A statement on
 // sharded or broadcast tables (or pinned to a shard) is planned by the

@@ -74,30 +74,9 @@ func (p *Planner) plan(ctx context.Context, st *analyze.Statement, args []driver
 
 // single returns a plan running st unchanged on db.
 func (p *Planner) single(st *analyze.Statement, args []driver.NamedValue, db string) *sharding.Plan {
-	pl := &sharding.Plan{Statement: st.SQL, Writes: writes(st)}
+	pl := &sharding.Plan{Statement: st.SQL, Writes: st.Has(analyze.Writes)}
 	pl.Single(sharding.ShardQuery{Database: db, SQL: st.SQL, Args: args})
 	return pl
-}
-
-// writes reports whether st modifies data or schema: DML writes, DDL,
-// calls and statements not understood count; reads, session settings,
-// transaction control and locks do not.
-func writes(st *analyze.Statement) bool {
-	switch st.Kind {
-	case analyze.KindSelect:
-		for _, c := range st.With {
-			if c.Body != analyze.KindSelect {
-				return true
-			}
-		}
-		return st.Select != nil && st.Select.Into
-	case analyze.KindInsert, analyze.KindUpdate, analyze.KindDelete, analyze.KindMerge, analyze.KindDDL,
-		analyze.KindCall, analyze.KindExecute, analyze.KindOther, analyze.KindUnknown:
-		return true
-	case analyze.KindExplain, analyze.KindPragma:
-		return !st.Read
-	}
-	return false
 }
 
 // plan plans a statement that references a sharded or broadcast table.

@@ -14,7 +14,7 @@ import (
 // up.
 func (s *planState) fanOut(t *table, set dbSet, drive *component, rows *insertRows, reason string) *sharding.Plan {
 	st := s.st
-	pl := &sharding.Plan{Statement: st.SQL, Writes: writes(st), Table: t.label(), Reason: reason, Route: sharding.RouteScatter}
+	pl := &sharding.Plan{Statement: st.SQL, Writes: st.Has(analyze.Writes), Table: t.label(), Reason: reason, Route: sharding.RouteScatter}
 	if rows != nil || (drive != nil && drive.scoped) {
 		pl.Route = sharding.RouteMulti
 	}

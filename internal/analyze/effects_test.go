@@ -1,0 +1,56 @@
+package analyze
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/grantsql/grant/dialect"
+)
+
+func TestEffects(t *testing.T) {
+	for _, c := range []struct {
+		d    dialect.Dialect
+		sql  string
+		want Effects
+	}{
+		{dialect.Postgres, "SELECT 1", ReplicaSafe},
+		{dialect.Postgres, "INSERT INTO t VALUES (1)", Writes | NeedsPrimary | LeavesResults},
+		{dialect.Postgres, "SELECT nextval('s')", Writes | NeedsPrimary | LeavesResults},
+		{dialect.Postgres, "SELECT currval('s')", NeedsPrimary},
+		{dialect.Postgres, "SELECT * FROM t FOR UPDATE", NeedsPrimary | LocksRows},
+		{dialect.Postgres, "SELECT pg_advisory_lock(1)", NeedsPrimary | PinsSession},
+		{dialect.Postgres, "SELECT pg_advisory_lock(1), nextval('s')", Writes | NeedsPrimary | PinsSession | LeavesResults},
+		{dialect.Postgres, "WITH d AS (DELETE FROM t RETURNING *) SELECT * FROM d FOR UPDATE", Writes | NeedsPrimary | LocksRows},
+		{dialect.Postgres, "SELECT 1; DELETE FROM t", Writes | NeedsPrimary},
+		{dialect.Postgres, "SET search_path = app", NeedsPrimary | PinsSession | ReplicaSafe},
+		{dialect.Postgres, "SET LOCAL work_mem = '1MB'", NeedsPrimary | ReplicaSafe},
+		{dialect.Postgres, "BEGIN", NeedsPrimary | ReplicaSafe},
+		{dialect.Postgres, "LISTEN ch", NeedsPrimary | PinsSession},
+		{dialect.Postgres, "DECLARE c CURSOR FOR SELECT 1", NeedsPrimary | PinsSession},
+		{dialect.Postgres, "LOCK TABLE t IN SHARE MODE", NeedsPrimary},
+		{dialect.Postgres, "RESET ALL", NeedsPrimary | PinsSession},
+		{dialect.Postgres, "", NeedsPrimary | ReplicaSafe},
+		{dialect.Postgres, "NOTIFY ch", Writes | NeedsPrimary},
+		{dialect.Postgres, "EXECUTE p", Writes | NeedsPrimary | PinsSession},
+		{dialect.Postgres, "VACUUM t", Writes | NeedsPrimary},
+		{dialect.Postgres, "COPY t FROM STDIN", Writes | NeedsPrimary},
+		{dialect.Postgres, "COMMIT PREPARED 'x'", Writes | NeedsPrimary},
+		{dialect.Postgres, "SELECT * INTO t2 FROM t", Writes | NeedsPrimary},
+		{dialect.Postgres, "SELECT pg_terminate_backend(42)", Writes | NeedsPrimary},
+		{dialect.Postgres, "EXPLAIN DELETE FROM t", ReplicaSafe},
+		{dialect.Postgres, "EXPLAIN (COSTS off) UPDATE t SET a = 1", ReplicaSafe},
+		{dialect.Postgres, "EXPLAIN ANALYZE DELETE FROM t", Writes | NeedsPrimary},
+		{dialect.Postgres, "EXPLAIN (ANALYZE, BUFFERS) UPDATE t SET a = 1", Writes | NeedsPrimary},
+		{dialect.Postgres, "EXPLAIN (ANALYZE false) UPDATE t SET a = 1", ReplicaSafe},
+		{dialect.MySQL, "SELECT LAST_INSERT_ID()", NeedsPrimary},
+		{dialect.MySQL, "SELECT LAST_INSERT_ID(42)", NeedsPrimary | PinsSession},
+		{dialect.MySQL, "SELECT GET_LOCK('a', 1)", NeedsPrimary | PinsSession},
+		{dialect.MySQL, "SELECT @x := 1", NeedsPrimary | PinsSession},
+		{dialect.MySQL, "FROBNICATE the widgets", Writes | NeedsPrimary},
+		{dialect.SQLite, "SELECT changes()", NeedsPrimary},
+	} {
+		st := Analyze(c.d, c.sql)
+		assert.Equal(t, c.want, st.Effects, "%s %q", c.d, c.sql)
+	}
+}
