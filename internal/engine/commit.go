@@ -25,14 +25,14 @@ type participant struct {
 	err   error         // the last error seen on pc, for its release
 }
 
-// begin takes a connection of n under ctx (or uses pinned, when it is of
-// n) and begins a transaction on it under txCtx.
-func (p *participant) begin(ctx, txCtx context.Context, n *registry.Node, pinned *registry.Conn, opts driver.TxOptions) error {
+// begin takes a connection of n for session s under ctx (or uses pinned,
+// when it is of n) and begins a transaction on it under txCtx.
+func (p *participant) begin(ctx, txCtx context.Context, s *Session, n *registry.Node, pinned *registry.Conn, opts driver.TxOptions) error {
 	if pinned != nil && pinned.Node == n {
 		p.pc = pinned
 	} else {
 		p.pc = &p.own
-		if err := n.Acquire(ctx, p.pc); err != nil {
+		if err := s.take(ctx, n, p.pc); err != nil {
 			return err
 		}
 	}

@@ -67,7 +67,7 @@ func (e *Engine) openLeg(ctx context.Context, l *leg) (driver.Rows, error) {
 		if err = n.Wrap(err); !e.retries(ctx, &l.sp, err, 1) {
 			return nil, err
 		}
-		out, err := e.pooled(ctx, &l.sp, c, 2)
+		out, err := e.pooled(ctx, nil, &l.sp, c, 2)
 		return out.rows, err
 	}
 	base, st, err := l.pc.Query(ctx, c.q, c.args, false)

@@ -40,8 +40,9 @@ func (s *Session) legs(ctx context.Context, st *analyze.Statement, pl *sharding.
 		return nil, t.refuse(st.SQL, false, names...)
 	}
 	// Pooled connections are about to be taken: keep none only for session
-	// results meanwhile (see held).
+	// results or convenience meanwhile (see held).
 	s.unstick()
+	s.idle.Release(nil)
 	o := routing.FromContext(ctx)
 	out := make([]leg, len(pl.Shards))
 	for i := range pl.Shards {

@@ -47,7 +47,7 @@ func (s *Session) held(ctx context.Context, sp *step) (pc *registry.Conn, held, 
 	}
 	p := s.newPin()
 	p.state = sp.rt.Pin
-	if err := sp.rt.Node.Acquire(ctx, &p.Conn); err != nil {
+	if err := s.take(ctx, sp.rt.Node, &p.Conn); err != nil {
 		s.free = append(s.free, p)
 		return nil, true, true, err
 	}

@@ -38,7 +38,8 @@ type rows struct {
 	dc       driver.Conn
 	recordOn bool
 
-	box *rowsBox // the pooled value holding r
+	home *Session // takes pc back at Close, when the statement's session
+	box  *rowsBox // the pooled value holding r
 }
 
 // rowsBox is the pooled value: rows, plus, under Go 1.27, the column
@@ -107,14 +108,24 @@ func (r *rows) Close() error {
 	if r.recordOn && err == nil && r.err == nil {
 		r.e.recordWrite(context.WithoutCancel(r.ctx), r.in, r.dc)
 	}
-	if r.pc.Held() {
-		if r.err == nil {
-			r.err = err
-		}
-		r.pc.Release(r.err)
+	if r.err == nil {
+		r.err = err
 	}
+	r.release(r.err)
 	r.free()
 	return node.Wrap(err)
+}
+
+// release gives back the connection r holds, if any: to the session it
+// came from, else to its pool.
+func (r *rows) release(err error) {
+	switch {
+	case !r.pc.Held():
+	case r.home != nil:
+		r.home.keep(&r.pc, err)
+	default:
+		r.pc.Release(err)
+	}
 }
 
 // HasNextResultSet reports whether another result set follows; false when

@@ -12,18 +12,49 @@ import (
 
 // Session is one virtual connection: its open transaction, the physical
 // connections it holds across statements (pins), and its own
-// read-your-writes record. Outside a transaction it holds a physical
-// connection across statements only while the session needs it: a
-// statement left session state on it, or a write left results a later
-// statement may read (LAST_INSERT_ID, lastval, ROW_COUNT). Release gives
-// every one back.
+// read-your-writes record. Outside a transaction it pins a physical
+// connection only while the session needs it: a statement left session
+// state on it, or a write left results a later statement may read
+// (LAST_INSERT_ID, lastval, ROW_COUNT).
+//
+// While the application holds the session (a *sql.Conn, a *sql.Tx, open
+// rows) it also keeps the last connection a statement took from a pool
+// (idle), so that the next statement on the same node runs on it as it
+// would on the raw driver, with no new checkout; it gives that one back
+// before it takes any other, so it never waits for a connection while
+// holding one. Release gives every connection back.
 type Session struct {
 	e      *Engine
 	tx     *Tx
 	ryw    *routing.Session
-	pins   []*pin // pinned physical connections, one per database at most
-	free   []*pin // pins given back, for reuse
-	broken bool   // a held connection failed: database/sql must drop the session
+	pins   []*pin        // pinned physical connections, one per database at most
+	free   []*pin        // pins given back, for reuse
+	idle   registry.Conn // the last pooled connection, kept while held
+	broken bool          // a held connection failed: database/sql must drop the session
+}
+
+// take fills dst with a connection of n: the session's idle connection
+// when it is one of n, else one from n's pool, after the idle one went
+// back to its pool.
+func (s *Session) take(ctx context.Context, n *registry.Node, dst *registry.Conn) error {
+	if s.idle.Held() {
+		if s.idle.Node == n {
+			*dst, s.idle = s.idle, registry.Conn{}
+			return nil
+		}
+		s.idle.Release(nil)
+	}
+	return n.Acquire(ctx, dst)
+}
+
+// keep makes pc the session's idle connection; after an error it goes
+// back to its pool instead (which drops it when broken).
+func (s *Session) keep(pc *registry.Conn, err error) {
+	if err != nil || s.idle.Held() {
+		pc.Release(err)
+		return
+	}
+	s.idle, *pc = *pc, registry.Conn{}
 }
 
 // Usable reports whether the session can run statements.
@@ -111,13 +142,13 @@ func (s *Session) Ping(ctx context.Context) error {
 		return err
 	}
 	var pc registry.Conn
-	if err := db.Primary.Acquire(ctx, &pc); err != nil {
+	if err := s.take(ctx, db.Primary, &pc); err != nil {
 		return err
 	}
 	if p, ok := pc.Driver().(driver.Pinger); ok {
 		err = p.Ping(ctx)
 	}
-	pc.Release(err)
+	s.keep(&pc, err)
 	return db.Primary.Wrap(err)
 }
 
@@ -129,6 +160,7 @@ func (s *Session) Ping(ctx context.Context) error {
 func (s *Session) Release() bool {
 	if s.tx == nil {
 		s.unpin()
+		s.idle.Release(nil)
 	}
 	return !s.broken
 }
@@ -140,6 +172,7 @@ func (s *Session) Close() error {
 		err = s.tx.Rollback()
 	}
 	s.unpin()
+	s.idle.Release(nil)
 	s.broken = true
 	return err
 }
@@ -168,10 +201,10 @@ func (s *Session) Raw(ctx context.Context, fn func(driverConn any) error) error 
 		return fn(interceptors.Unwrap(p.Driver()))
 	}
 	var pc registry.Conn
-	if err := db.Primary.Acquire(ctx, &pc); err != nil {
+	if err := s.take(ctx, db.Primary, &pc); err != nil {
 		return err
 	}
 	err = fn(interceptors.Unwrap(pc.Driver()))
-	pc.Release(err)
+	s.keep(&pc, err)
 	return err
 }

@@ -33,7 +33,7 @@ func (s *Session) single(ctx context.Context, sp *step, c call) (outcome, error)
 	for attempt := 1; ; attempt++ {
 		pc, held, fresh, err := s.held(ctx, sp)
 		if !held {
-			return s.e.pooled(ctx, sp, c, attempt)
+			return s.e.pooled(ctx, s, sp, c, attempt)
 		}
 		if err == nil {
 			var out outcome
@@ -80,15 +80,23 @@ func (s *Session) onHeld(ctx context.Context, sp *step, pc *registry.Conn, c cal
 }
 
 // pooled runs c on a connection taken from the pool of the node sp routes
-// to, from the given attempt on, retrying as configured. It touches no
-// session state, so fan-out reads call it from several goroutines. The
-// rows of a query hold the connection until they are closed.
-func (e *Engine) pooled(ctx context.Context, sp *step, c call, attempt int) (outcome, error) {
+// to, from the given attempt on, retrying as configured. With a session
+// the connection is the session's idle one when it is of that node, and
+// goes back to the session afterwards; without one (fan-out reads, from
+// several goroutines) it goes back to its pool. The rows of a query hold
+// the connection until they are closed.
+func (e *Engine) pooled(ctx context.Context, s *Session, sp *step, c call, attempt int) (outcome, error) {
 	for ; ; attempt++ {
 		var out outcome
 		n := sp.rt.Node
 		r := newRows()
-		err := n.Acquire(ctx, &r.pc)
+		var err error
+		if s != nil {
+			err = s.take(ctx, n, &r.pc)
+			r.home = s
+		} else {
+			err = n.Acquire(ctx, &r.pc)
+		}
 		if err == nil {
 			if c.query {
 				var base driver.Rows
@@ -103,7 +111,7 @@ func (e *Engine) pooled(ctx context.Context, sp *step, c call, attempt int) (out
 			} else if out.res, err = r.pc.Exec(ctx, c.q, c.args, c.prepared); err == nil && sp.writes() {
 				e.recordWrite(ctx, sp.in, r.pc.Driver())
 			}
-			r.pc.Release(err)
+			r.release(err)
 			if err == nil {
 				r.free()
 				return out, nil

@@ -130,3 +130,25 @@ func TestPreparedStatementStaysPrepared(t *testing.T) {
 	assert.Equal(t, 0, main.Count("stmt.close"), "kept on the connection")
 	h.idle()
 }
+
+// A session the application holds runs its statements on one node on the
+// same physical connection, as the raw driver would on a *sql.Conn, and
+// gives it back when released.
+func TestSessionReusesItsConnectionWhileHeld(t *testing.T) {
+	h := newHarness(t, fakeCluster(0, "main"))
+	s := h.session()
+	for range 3 {
+		rows, err := s.Query(bg, "SELECT id FROM t", nil, true)
+		require.NoError(t, err)
+		drain(t, rows)
+		rows, err = s.Query(bg, "SELECT name FROM t", nil, false)
+		require.NoError(t, err)
+		drain(t, rows)
+	}
+	main := h.db("main")
+	assert.Equal(t, 1, main.Conns())
+	assert.Equal(t, 0, main.Count("reset"), "no checkout between statements")
+	assert.Equal(t, int64(1), h.e.reg.Default().Primary.InFlight())
+	require.True(t, s.Release())
+	h.idle()
+}

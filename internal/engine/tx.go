@@ -75,7 +75,7 @@ func (t *Tx) enlist(ctx context.Context, db *registry.Database) (*participant, e
 		pinned = &pp.Conn
 		pp.state = true // a transaction's effects may linger (SET inside it)
 	}
-	if err := p.begin(ctx, t.ctx, rt.Node, pinned, t.opts); err != nil {
+	if err := p.begin(ctx, t.ctx, s, rt.Node, pinned, t.opts); err != nil {
 		if len(t.parts) == 0 && s.e.planner == nil {
 			return nil, err // as the one database reported it
 		}
