@@ -20,6 +20,11 @@ type Input struct {
 	Tx *registry.Node
 	// Pinned is the node the session is pinned to in DB, or nil.
 	Pinned *registry.Node
+	// Last is the node of DB whose connection the session's previous
+	// statement ran on and still holds, or nil. A statement that reads
+	// what that statement left (LAST_INSERT_ID(), FOUND_ROWS()) runs
+	// there.
+	Last *registry.Node
 	// Session is the virtual connection's own read-your-writes session, or
 	// nil. It counts when the context carries no Session and
 	// read_your_writes.scope is connection.
@@ -46,6 +51,10 @@ type Statement interface {
 	PrimaryReason() string
 	// SessionReason says what pins the session; "" when nothing does.
 	SessionReason() string
+	// ReadsResults reports whether it reads what the session's previous
+	// statements left (the last insert id, the row count), so it must run
+	// on the connection they ran on.
+	ReadsResults() bool
 	// BeginsTx reports whether it is one BEGIN, and whether that asks for
 	// a read-only or a serializable transaction.
 	BeginsTx() (begin, readOnly, serializable bool)
@@ -63,6 +72,7 @@ func (unknown) PinsSession() bool            { return false }
 func (unknown) ReplicaSafe() bool            { return false }
 func (unknown) PrimaryReason() string        { return "no statement analysis" }
 func (unknown) SessionReason() string        { return "" }
+func (unknown) ReadsResults() bool           { return false }
 func (unknown) BeginsTx() (bool, bool, bool) { return false, false, false }
 
 // ErrSerializableOnStandby is a serializable transaction that could only
@@ -79,7 +89,9 @@ var ErrSerializableOnStandby = errors.New("grant: a serializable transaction can
 //     *ReadOnlyError naming its kind.
 //  2. Inside a transaction every statement runs on the transaction's node
 //     (one on a replica refuses statements that need the primary).
-//  3. A pinned session runs everything on the node it is pinned to.
+//  3. A pinned session runs everything on the node it is pinned to; a
+//     statement that reads the session's last results (LAST_INSERT_ID(),
+//     FOUND_ROWS()) runs where the previous statement ran (Input.Last).
 //  4. A BEGIN statement is routed as DecideBegin routes a transaction.
 //  5. ForcePrimary sends everything to the primary; ForceReplica sends
 //     reads to a replica, ignoring read-your-writes, and refuses the rest.
@@ -114,6 +126,9 @@ func (r *Router) Decide(st Statement, in Input) (Route, error) {
 			return Route{}, readOnly(st, d, ByPinnedToReplica)
 		}
 		return Route{Node: in.Pinned, Kind: kind, Reason: ReasonPinned, Detail: st.SessionReason(), Pin: st.PinsSession()}, nil
+	}
+	if in.Last != nil && st.ReadsResults() {
+		return Route{Node: in.Last, Kind: kind, Reason: ReasonSessionResults, Detail: st.PrimaryReason()}, nil
 	}
 	if begin, ro, serializable := st.BeginsTx(); begin {
 		rt, err := r.begin(d, in, ro, serializable)

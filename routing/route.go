@@ -37,6 +37,7 @@ const (
 	ReasonBehind         = "read your writes: replicas behind the session's writes"
 	ReasonTransaction    = "transaction"            // inside an open transaction, on its node
 	ReasonPinned         = "pinned session"         // the session keeps a connection of Node
+	ReasonSessionResults = "session results"        // reads what the previous statement left, on its connection
 	ReasonForcePrimary   = "routing.ForcePrimary"   // forced by the context
 	ReasonForceReplica   = "routing.ForceReplica"   // forced by the context
 	ReasonTxPrimary      = "read-write transaction" // a transaction that may write begins on the primary

@@ -24,12 +24,12 @@ func Analyze(d dialect.Dialect, sql string) *Statement {
 	st := &Statement{Dialect: d, SQL: sql}
 	if !d.Valid() {
 		st.Reason, st.NotFull = "unknown dialect", "unknown dialect"
-		st.Effects = effects(st, false, false)
+		st.Effects = effects(st, false, false, false)
 		return st
 	}
 	if len(sql) >= math.MaxInt32 {
 		st.Reason, st.NotFull = "statement too long", "statement too long"
-		st.Effects = effects(st, false, false)
+		st.Effects = effects(st, false, false, false)
 		return st
 	}
 	buf := tokPool.Get().(*tokBuf)
@@ -60,8 +60,8 @@ func lexAll(d dialect.Dialect, sql string, toks []Token) ([]Token, Lexer) {
 // analyzeTokens fills st from the statement's tokens.
 func analyzeTokens(st *Statement, toks []Token, lx *Lexer) {
 	d, src := st.Dialect, st.SQL
-	changes, results := false, false
-	defer func() { st.Effects = effects(st, changes, results) }()
+	changes, results, reads := false, false, false
+	defer func() { st.Effects = effects(st, changes, results, reads) }()
 	st.Params = lx.MaxOrdinal()
 	for _, t := range toks {
 		if t.Kind == TokPlaceholder && t.PlaceholderName(src) != "" {
@@ -101,6 +101,7 @@ func analyzeTokens(st *Statement, toks []Token, lx *Lexer) {
 		}
 		changes = changes || c.changes
 		results = results || c.results
+		reads = reads || c.reads
 		if c.pins && !st.Pins {
 			st.Pins, st.PinReason = true, c.pinReason
 		}

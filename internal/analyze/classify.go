@@ -54,6 +54,8 @@ type class struct {
 	read      bool
 	changes   bool // found to change data whatever the kind (see Effects)
 	results   bool // leaves per-session results (see LeavesResults)
+	reads     bool // reads per-session results (see ReadsResults)
+	setFor    int  // the FOR of MariaDB's SET STATEMENT .. FOR, 0 if none
 	planOnly  bool // EXPLAIN without ANALYZE: nothing in the text runs
 	reason    string
 	pins      bool

@@ -30,6 +30,8 @@ func classifySet(v *view, i int) class {
 			t = strings.ToLower(v.t[j].Text(v.src))
 		}
 		switch {
+		case v.word(j, "statement"):
+			return setStatement(v, j+1)
 		case v.kw(j) == KwTransaction:
 			return setTransaction(v, j+1)
 		case v.kw(j) == KwGlobal || v.kw(j) == KwPersist || v.kw(j) == KwPersistOnly ||
@@ -43,6 +45,27 @@ func classifySet(v *view, i int) class {
 		return pinning(KindSet, "session setting")
 	}
 	return writing(KindUnknown, "unknown statement")
+}
+
+// setStatement classifies MariaDB's SET STATEMENT var = value, ... FOR
+// statement: the settings last for that one statement, so it is classified
+// as the statement after FOR and pins nothing of its own.
+func setStatement(v *view, j int) class {
+	depth := 0
+	for ; j < len(v.t); j++ {
+		switch {
+		case v.punct(j, '('):
+			depth++
+		case v.punct(j, ')'):
+			depth--
+		case depth == 0 && v.kw(j) == KwFor:
+			c := v.inner(j + 1)
+			c.full = false // the structural parse starts at SET
+			c.setFor = j
+			return c
+		}
+	}
+	return writing(KindSet, "SET STATEMENT without FOR")
 }
 
 func setTransaction(v *view, j int) class {

@@ -26,6 +26,10 @@ const (
 	// ReplicaSafe: it may run in a transaction or a session held on a
 	// replica: a read, transaction control or a session setting.
 	ReplicaSafe
+	// ReadsResults: it reads what the session's previous statements left
+	// (LAST_INSERT_ID(), FOUND_ROWS(), ROW_COUNT(), currval, changes()),
+	// so it runs on the connection the previous statement ran on.
+	ReadsResults
 )
 
 // Has reports whether every effect of e is in s's effects.
@@ -45,7 +49,7 @@ func dataKind(k Kind) bool {
 // effects computes st's effects once its parts are classified; changes
 // says whether a part was found to change data whatever its kind, results
 // whether one leaves per-session results.
-func effects(st *Statement, changes, results bool) Effects {
+func effects(st *Statement, changes, results, reads bool) Effects {
 	var e Effects
 	if st.Multi || changes || dataKind(st.Kind) {
 		e |= Writes
@@ -66,7 +70,10 @@ func effects(st *Statement, changes, results bool) Effects {
 	if st.Locking != nil {
 		e |= LocksRows
 	}
-	if st.Read || !st.Multi && len(st.Functions) == 0 && sessionKind(st.Kind) {
+	if reads && !st.Multi {
+		e |= ReadsResults
+	}
+	if st.Read || !st.Multi && (reads && e&(Writes|PinsSession) == 0 || len(st.Functions) == 0 && sessionKind(st.Kind)) {
 		e |= ReplicaSafe
 	}
 	return e
@@ -96,7 +103,7 @@ func groupHasAnalyze(v *view, i int) bool {
 	return false
 }
 
-var effectNames = [...]string{"writes", "needs_primary", "pins_session", "leaves_results", "locks_rows", "replica_safe"}
+var effectNames = [...]string{"writes", "needs_primary", "pins_session", "leaves_results", "locks_rows", "replica_safe", "reads_results"}
 
 // MarshalJSON writes the effects as a list of names, for golden files and
 // grant explain: ["writes","needs_primary"].

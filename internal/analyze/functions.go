@@ -35,6 +35,10 @@ const (
 	// FuncResults: like FuncWrites, and the call leaves results the
 	// session may read next (nextval then currval, lastval).
 	FuncResults
+	// FuncSessionReads: the call reads what the session's previous
+	// statements left (the last insert id, the row count, currval), so it
+	// must run on the connection they ran on.
+	FuncSessionReads
 )
 
 var (
@@ -53,8 +57,8 @@ var Functions = []FuncRule{
 	// Sequences advance or read the session's sequence state.
 	{Name: "nextval", Dialects: pgMy, Effect: FuncResults, Why: "advances a sequence"},
 	{Name: "setval", Dialects: pgMy, Effect: FuncResults, Why: "sets a sequence"},
-	{Name: "currval", Dialects: pg, Effect: FuncReads, Why: "reads the session's sequence state"},
-	{Name: "lastval", Dialects: pgMy, Effect: FuncReads, Why: "reads the session's sequence state"},
+	{Name: "currval", Dialects: pg, Effect: FuncSessionReads, Why: "reads the session's sequence state"},
+	{Name: "lastval", Dialects: pgMy, Effect: FuncSessionReads, Why: "reads the session's sequence state"},
 	// Advisory locks live in the server session that took them.
 	{Name: "pg_advisory_lock", Dialects: pg, Effect: FuncPins, Why: "takes a session advisory lock"},
 	{Name: "pg_advisory_lock_shared", Dialects: pg, Effect: FuncPins, Why: "takes a session advisory lock"},
@@ -74,13 +78,15 @@ var Functions = []FuncRule{
 	{Name: "is_used_lock", Dialects: my, Effect: FuncReads, Why: "reads the primary's named locks"},
 	// Session state set or read by the previous statement.
 	{Name: "set_config", Dialects: pg, Effect: FuncPins, Why: "changes a session setting"},
+	{Name: "pg_backend_pid", Dialects: pg, Effect: FuncPins, Why: "identifies the session's server process"},
+	{Name: "connection_id", Dialects: my, Effect: FuncPins, Why: "identifies the session's server thread"},
 	{Name: "setseed", Dialects: pg, Effect: FuncPins, Why: "seeds the session's random generator"},
-	{Name: "last_insert_id", Dialects: my, Effect: FuncReads, Why: "reads the session's last insert id"},
-	{Name: "found_rows", Dialects: my, Effect: FuncReads, Why: "reads the session's last row count"},
-	{Name: "row_count", Dialects: my, Effect: FuncReads, Why: "reads the session's last row count"},
-	{Name: "last_insert_rowid", Dialects: lite, Effect: FuncReads, Why: "reads the connection's last insert id"},
-	{Name: "changes", Dialects: lite, Effect: FuncReads, Why: "reads the connection's last change count"},
-	{Name: "total_changes", Dialects: lite, Effect: FuncReads, Why: "reads the connection's change count"},
+	{Name: "last_insert_id", Dialects: my, Effect: FuncSessionReads, Why: "reads the session's last insert id"},
+	{Name: "found_rows", Dialects: my, Effect: FuncSessionReads, Why: "reads the session's last row count"},
+	{Name: "row_count", Dialects: my, Effect: FuncSessionReads, Why: "reads the session's last row count"},
+	{Name: "last_insert_rowid", Dialects: lite, Effect: FuncSessionReads, Why: "reads the connection's last insert id"},
+	{Name: "changes", Dialects: lite, Effect: FuncSessionReads, Why: "reads the connection's last change count"},
+	{Name: "total_changes", Dialects: lite, Effect: FuncSessionReads, Why: "reads the connection's change count"},
 	// Transaction ids and WAL positions exist only on the primary.
 	{Name: "txid_current", Dialects: pg, Why: "assigns a transaction id"},
 	{Name: "txid_current_if_assigned", Dialects: pg, Effect: FuncReads, Why: "reads the transaction id"},
@@ -156,5 +162,5 @@ func LookupFunc(d dialect.Dialect, name string) *FuncRule {
 
 // String describes r for documentation and debugging.
 func (r *FuncRule) String() string {
-	return r.Name + " (" + [...]string{"writes", "pins", "reads", "writes, leaves results"}[r.Effect] + "): " + r.Why
+	return r.Name + " (" + [...]string{"writes", "pins", "reads", "writes, leaves results", "reads session results"}[r.Effect] + "): " + r.Why
 }

@@ -16,6 +16,10 @@ func (s *Statement) PinsSession() bool { return s.Pins }
 // held on a replica.
 func (s *Statement) ReplicaSafe() bool { return s.Effects&ReplicaSafe != 0 }
 
+// ReadsResults reports whether it reads what the session's previous
+// statements left, so it must run on the connection they ran on.
+func (s *Statement) ReadsResults() bool { return s.Effects&ReadsResults != 0 }
+
 // PrimaryReason says why it must run on the primary; "" for a read.
 func (s *Statement) PrimaryReason() string { return s.Reason }
 

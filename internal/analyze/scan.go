@@ -64,6 +64,9 @@ func scanPart(d dialect.Dialect, src string, toks []Token, c *class, st *Stateme
 						c.pin("function last_insert_id(expr)")
 					case r.Effect == FuncReads:
 						c.write(why)
+					case r.Effect == FuncSessionReads:
+						c.write(why)
+						c.reads = true
 					default:
 						c.change(why)
 						c.results = c.results || r.Effect == FuncResults
@@ -79,6 +82,9 @@ func scanPart(d dialect.Dialect, src string, toks []Token, c *class, st *Stateme
 					c.change("sequence access")
 				}
 			case KwFor, KwLock:
+				if i == c.setFor && i > 0 {
+					continue // SET STATEMENT .. FOR UPDATE t: no locking clause
+				}
 				if lc, j := parseLock(v, i); lc != nil {
 					if st.Locking == nil {
 						st.Locking = lc
@@ -113,6 +119,7 @@ func scanPart(d dialect.Dialect, src string, toks []Token, c *class, st *Stateme
 				c.pin("user variable assignment")
 			} else if s := t.Text(src); strings.EqualFold(s, "@@identity") || strings.EqualFold(s, "@@last_insert_id") {
 				c.write("reads the session's last insert id")
+				c.reads = true
 			}
 		}
 	}

@@ -75,6 +75,9 @@ func (s *Session) target(o *routing.Overrides) string {
 func (s *Session) decide(ctx context.Context, st *analyze.Statement, db *registry.Database, o *routing.Overrides, admit bool) (step, error) {
 	sp := step{st: st}
 	sp.in = routing.Input{DB: db, Overrides: o, Session: s.ryw, Pinned: s.pinnedNode(db)}
+	if s.idle.Held() && s.idle.Node.Database == db.Name {
+		sp.in.Last = s.idle.Node
+	}
 	if t := s.tx; t != nil {
 		if admit && sp.writes() {
 			if err := t.admit(st.SQL, db); err != nil {
