@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/grantsql/grant/interceptors"
+	"github.com/grantsql/grant/internal/fakedb"
 )
 
 // valuer converts itself to "val:<s>".
@@ -31,24 +32,24 @@ func TestStmtCheckNamedValueChain(t *testing.T) {
 	ctx := context.Background()
 	tests := []struct {
 		name     string
-		conn     int
-		stmt     int
+		conn     fakedb.ConnCaps
+		stmt     fakedb.StmtCaps
 		arg      any
 		want     any
 		wantSkip bool
 	}{
-		{"stmt checker", capExec | capQuery | capCheck, stmtCheck, stmtArg("s"), "stmt:s", false},
-		{"stmt checker hides conn checker", capExec | capQuery | capCheck, stmtCheck, connArg("c"), nil, true},
-		{"conn checker", capExec | capQuery | capCheck, 0, connArg("c"), "conn:c", false},
-		{"conn checker skips", capExec | capQuery | capCheck, 0, 7, nil, true},
-		{"column converter", capExec | capQuery, stmtConvert, 7, "cc:7", false},
-		{"stmt checker before converter", capExec | capQuery, stmtCheck | stmtConvert, stmtArg("s"), "stmt:s", false},
-		{"nothing", capExec | capQuery, 0, 7, nil, true},
+		{"stmt checker", fakedb.CapExec | fakedb.CapQuery | fakedb.CapCheck, fakedb.StmtCheck, fakedb.StmtArg("s"), "stmt:s", false},
+		{"stmt checker hides conn checker", fakedb.CapExec | fakedb.CapQuery | fakedb.CapCheck, fakedb.StmtCheck, fakedb.ConnArg("c"), nil, true},
+		{"conn checker", fakedb.CapExec | fakedb.CapQuery | fakedb.CapCheck, 0, fakedb.ConnArg("c"), "conn:c", false},
+		{"conn checker skips", fakedb.CapExec | fakedb.CapQuery | fakedb.CapCheck, 0, 7, nil, true},
+		{"column converter", fakedb.CapExec | fakedb.CapQuery, fakedb.StmtConvert, 7, "cc:7", false},
+		{"stmt checker before converter", fakedb.CapExec | fakedb.CapQuery, fakedb.StmtCheck | fakedb.StmtConvert, fakedb.StmtArg("s"), "stmt:s", false},
+		{"nothing", fakedb.CapExec | fakedb.CapQuery, 0, 7, nil, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fake := newFakeDB(tt.conn)
-			fake.stmtCaps = tt.stmt
+			fake := fakedb.New("fake", tt.conn)
+			fake.StmtCaps = tt.stmt
 			withRaw(t, openWrapped(t, fake), func(dc driver.Conn) {
 				st, err := dc.(driver.ConnPrepareContext).PrepareContext(ctx, "p")
 				require.NoError(t, err)
@@ -72,9 +73,9 @@ func TestStmtCheckNamedValueChain(t *testing.T) {
 // combination of statement checker, connection checker and ColumnConverter,
 // and expects the base to receive the same value (or the same error).
 func TestStmtArgumentsConvertLikeDatabaseSQL(t *testing.T) {
-	args := []any{7, stmtArg("s"), connArg("c"), valuer("v"), []int64{1}, (*ptrValuer)(nil)}
-	for _, conn := range []int{capExec | capQuery | capCheck, capExec | capQuery} {
-		for stmt := range stmtLegacy {
+	args := []any{7, fakedb.StmtArg("s"), fakedb.ConnArg("c"), valuer("v"), []int64{1}, (*ptrValuer)(nil)}
+	for _, conn := range []fakedb.ConnCaps{fakedb.CapExec | fakedb.CapQuery | fakedb.CapCheck, fakedb.CapExec | fakedb.CapQuery} {
+		for stmt := range fakedb.StmtLegacy {
 			for _, arg := range args {
 				name := fmt.Sprintf("conn=%b/stmt=%b/%T", conn, stmt, arg)
 				t.Run(name, func(t *testing.T) {
@@ -89,14 +90,14 @@ func TestStmtArgumentsConvertLikeDatabaseSQL(t *testing.T) {
 
 // stmtExecArg prepares a statement on a fresh fake and executes it with arg;
 // it returns what the base received, or the error, or the panic.
-func stmtExecArg(t *testing.T, conn, stmt int, arg any, wrapped bool) (out string) {
-	fake := newFakeDB(conn)
-	fake.stmtCaps = stmt
+func stmtExecArg(t *testing.T, conn fakedb.ConnCaps, stmt fakedb.StmtCaps, arg any, wrapped bool) (out string) {
+	fake := fakedb.New("fake", conn)
+	fake.StmtCaps = stmt
 	var db *sql.DB
 	if wrapped {
-		db = sql.OpenDB(interceptors.Wrap(fake.connector(), interceptors.NewCounters()))
+		db = sql.OpenDB(interceptors.Wrap(fake.Connector(), interceptors.NewCounters()))
 	} else {
-		db = sql.OpenDB(fake.connector())
+		db = sql.OpenDB(fake.Connector())
 	}
 	defer db.Close()
 	st, err := db.Prepare("p")
@@ -110,26 +111,26 @@ func stmtExecArg(t *testing.T, conn, stmt int, arg any, wrapped bool) (out strin
 	if _, err := st.Exec(arg); err != nil {
 		return "error: " + err.Error()
 	}
-	v := fake.lastArgs()[0].Value
+	v := fake.LastArgs()[0].Value
 	return fmt.Sprintf("%T %v", v, v)
 }
 
 func TestLegacyBaseThroughChain(t *testing.T) {
 	ctx := context.Background()
-	fake := newFakeDB(capLegacy)
-	fake.stmtCaps = stmtLegacy
-	_, conn := openConn(t, interceptors.Wrap(fake.connector(), recorder{"a", fake}))
-	fake.take()
+	fake := fakedb.New("fake", fakedb.CapLegacy)
+	fake.StmtCaps = fakedb.StmtLegacy
+	_, conn := openConn(t, interceptors.Wrap(fake.Connector(), recorder{"a", fake}))
+	fake.Take()
 
 	_, err := conn.ExecContext(ctx, "e", 1)
 	require.NoError(t, err)
-	assert.Equal(t, []string{"a>exec", "conn.exec e", "a<exec"}, fake.take())
-	assert.Equal(t, []driver.NamedValue{{Ordinal: 1, Value: int64(1)}}, fake.lastArgs())
+	assert.Equal(t, []string{"a>exec", "conn.exec e", "a<exec"}, fake.Take())
+	assert.Equal(t, []driver.NamedValue{{Ordinal: 1, Value: int64(1)}}, fake.LastArgs())
 
 	rows, err := conn.QueryContext(ctx, "q", "x")
 	require.NoError(t, err)
 	require.NoError(t, rows.Close())
-	assert.Equal(t, []string{"a>query", "conn.query q", "a<query", "a>rowsClose", "rows.close", "a<rowsClose"}, fake.take())
+	assert.Equal(t, []string{"a>query", "conn.query q", "a<query", "a>rowsClose", "rows.close", "a<rowsClose"}, fake.Take())
 
 	st, err := conn.PrepareContext(ctx, "p")
 	require.NoError(t, err)
@@ -143,22 +144,22 @@ func TestLegacyBaseThroughChain(t *testing.T) {
 		"a>prepare", "conn.prepare p", "a<prepare", "a>stmtExec", "stmt.exec p", "a<stmtExec",
 		"a>stmtQuery", "stmt.query p", "a<stmtQuery", "a>rowsClose", "rows.close", "a<rowsClose",
 		"a>stmtClose", "stmt.close p", "a<stmtClose",
-	}, fake.take())
+	}, fake.Take())
 
 	tx, err := conn.BeginTx(ctx, nil)
 	require.NoError(t, err)
 	require.NoError(t, tx.Commit())
-	assert.Equal(t, []string{"a>begin", "begin", "a<begin", "a>commit", "commit", "a<commit"}, fake.take())
+	assert.Equal(t, []string{"a>begin", "begin", "a<begin", "a>commit", "commit", "a<commit"}, fake.Take())
 }
 
 // TestLegacyBaseRefusesWhatDatabaseSQLRefuses: named arguments, isolation
 // levels and read-only transactions fail on a legacy base, wrapped or not.
 func TestLegacyBaseRefusesWhatDatabaseSQLRefuses(t *testing.T) {
 	ctx := context.Background()
-	for name, open := range map[string]func(*testing.T, *fakeDB) *sql.DB{"raw": openRaw, "wrapped": openWrapped} {
+	for name, open := range map[string]func(*testing.T, *fakedb.DB) *sql.DB{"raw": openRaw, "wrapped": openWrapped} {
 		t.Run(name, func(t *testing.T) {
-			fake := newFakeDB(capLegacy)
-			fake.stmtCaps = stmtLegacy
+			fake := fakedb.New("fake", fakedb.CapLegacy)
+			fake.StmtCaps = fakedb.StmtLegacy
 			db := open(t, fake)
 			_, err := db.ExecContext(ctx, "e", sql.Named("x", 1))
 			assert.ErrorContains(t, err, "driver does not support the use of Named Parameters")
@@ -168,7 +169,7 @@ func TestLegacyBaseRefusesWhatDatabaseSQLRefuses(t *testing.T) {
 			assert.ErrorContains(t, err, "driver does not support non-default isolation level")
 			_, err = db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 			assert.ErrorContains(t, err, "read-only transactions")
-			assert.Zero(t, fake.count("conn.exec")+fake.count("conn.query")+fake.count("begin"))
+			assert.Zero(t, fake.Count("conn.exec")+fake.Count("conn.query")+fake.Count("begin"))
 		})
 	}
 }

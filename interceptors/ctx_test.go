@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/grantsql/grant/interceptors"
+	"github.com/grantsql/grant/internal/fakedb"
 )
 
 type tagKey struct{}
@@ -82,8 +83,8 @@ func (g *tagger) TxRollback(ctx context.Context, tx driver.Tx) error {
 func TestInterceptorContextFollowsTheObject(t *testing.T) {
 	ctx := context.Background()
 	g := &tagger{seen: map[string]any{}}
-	fake := newFakeDB(capAll)
-	_, conn := openConn(t, interceptors.Wrap(fake.connector(), g))
+	fake := fakedb.New("fake", fakedb.CapAll)
+	_, conn := openConn(t, interceptors.Wrap(fake.Connector(), g))
 
 	rows, err := conn.QueryContext(ctx, "q")
 	require.NoError(t, err)
@@ -116,18 +117,18 @@ func TestInterceptorContextFollowsTheObject(t *testing.T) {
 // TestWrappedLegacyMethods calls the pre-context methods of a wrapped
 // connection and statement, which database/sql itself never uses.
 func TestWrappedLegacyMethods(t *testing.T) {
-	fake := newFakeDB(capAll)
+	fake := fakedb.New("fake", fakedb.CapAll)
 	withRaw(t, openWrapped(t, fake), func(dc driver.Conn) {
-		fake.take()
+		fake.Take()
 		st, err := dc.Prepare("p")
 		require.NoError(t, err)
 		assert.Equal(t, -1, st.NumInput())
 		_, err = st.Exec([]driver.Value{int64(1)}) //nolint:staticcheck // the legacy method is under test
 		require.NoError(t, err)
-		assert.Equal(t, []driver.NamedValue{{Ordinal: 1, Value: int64(1)}}, fake.lastArgs())
+		assert.Equal(t, []driver.NamedValue{{Ordinal: 1, Value: int64(1)}}, fake.LastArgs())
 		rows, err := st.Query([]driver.Value{"x"}) //nolint:staticcheck // the legacy method is under test
 		require.NoError(t, err)
-		assert.Equal(t, []driver.NamedValue{{Ordinal: 1, Value: "x"}}, fake.lastArgs())
+		assert.Equal(t, []driver.NamedValue{{Ordinal: 1, Value: "x"}}, fake.LastArgs())
 		require.NoError(t, rows.Close())
 		require.NoError(t, st.Close())
 		tx, err := dc.Begin() //nolint:staticcheck // the legacy method is under test
@@ -135,15 +136,15 @@ func TestWrappedLegacyMethods(t *testing.T) {
 		require.NoError(t, tx.Commit())
 		assert.Equal(t, []string{
 			"conn.prepare p", "stmt.exec p", "stmt.query p", "rows.close", "stmt.close p", "begin", "commit",
-		}, fake.take())
+		}, fake.Take())
 	})
 }
 
 func TestCountersConcurrent(t *testing.T) {
 	const workers, each = 8, 50
-	fake := newFakeDB(capAll)
+	fake := fakedb.New("fake", fakedb.CapAll)
 	counters := interceptors.NewCounters()
-	db := sql.OpenDB(interceptors.Wrap(fake.connector(), counters, sqlmw.NullInterceptor{}))
+	db := sql.OpenDB(interceptors.Wrap(fake.Connector(), counters, sqlmw.NullInterceptor{}))
 	defer db.Close()
 	db.SetMaxOpenConns(4)
 	db.SetMaxIdleConns(4) // else database/sql closes and reopens connections above its idle default of 2
@@ -169,6 +170,6 @@ func TestCountersConcurrent(t *testing.T) {
 	assert.Equal(t, int64(workers*each), s.Execs)
 	assert.Equal(t, int64(2*workers*each), s.Rows, "two rows per query")
 	assert.LessOrEqual(t, s.Connects, int64(4))
-	assert.Equal(t, int64(fake.count("connect")), s.Connects)
+	assert.Equal(t, int64(fake.Count("connect")), s.Connects)
 	assert.Zero(t, s.Errors)
 }

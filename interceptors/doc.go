@@ -12,7 +12,12 @@
 //   - it forwards io.Closer on the connector exactly when the base has it;
 //   - connections forward NamedValueChecker, SessionResetter and Validator, so
 //     pgx-specific argument types and connection health checks keep working;
-//   - rows implement exactly the optional interfaces of the rows they wrap;
+//   - rows answer every optional rows interface as the rows they wrap do,
+//     or, where those lack one, exactly as database/sql does without it, so
+//     column types and multiple result sets look the same wrapped or not;
+//     under Go 1.27 they offer driver.RowsColumnScanner only when the
+//     wrapped rows have it (rows read through it still pass RowsNext, with
+//     a nil dest);
 //   - Unwrap reaches the real driver connection under every layer, so
 //     `sql.Conn.Raw` users (pgx CopyFrom) still get a *stdlib.Conn.
 //

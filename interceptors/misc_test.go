@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/grantsql/grant/interceptors"
+	"github.com/grantsql/grant/internal/fakedb"
 )
 
 func TestWrapForwardsCloser(t *testing.T) {
@@ -25,45 +26,50 @@ func TestWrapForwardsCloser(t *testing.T) {
 			"nested": func(c driver.Connector) driver.Connector { return interceptors.Wrap(interceptors.Wrap(c, null), null) },
 		} {
 			t.Run(name, func(t *testing.T) {
-				fake := newFakeDB(capAll)
-				w := wrap(closingConnector{fake.connector()})
+				fake := fakedb.New("fake", fakedb.CapAll)
+				w := wrap(fake.ClosingConnector())
 				require.Implements(t, (*io.Closer)(nil), w)
 				db := sql.OpenDB(w)
 				require.NoError(t, db.Ping())
 				require.NoError(t, db.Close())
-				assert.Equal(t, 1, fake.count("connector.close"))
-				assert.Equal(t, 1, fake.count("conn.close"))
+				assert.Equal(t, 1, fake.Count("connector.close"))
+				assert.Equal(t, 1, fake.Count("conn.close"))
 			})
 		}
 	})
 	t.Run("base without Close", func(t *testing.T) {
-		fake := newFakeDB(capAll)
-		w := interceptors.Wrap(fake.connector(), null, null)
+		fake := fakedb.New("fake", fakedb.CapAll)
+		w := interceptors.Wrap(fake.Connector(), null, null)
 		_, ok := w.(io.Closer)
 		assert.False(t, ok, "the wrapper has io.Closer only when the base has it")
 		db := sql.OpenDB(w)
 		require.NoError(t, db.Ping())
 		require.NoError(t, db.Close())
-		assert.Zero(t, fake.count("connector.close"))
+		assert.Zero(t, fake.Count("connector.close"))
 	})
 }
 
 func TestWrapDriverIsBaseDriver(t *testing.T) {
-	fake := newFakeDB(capAll)
-	w := interceptors.Wrap(closingConnector{fake.connector()}, interceptors.NewCounters(), sqlmw.NullInterceptor{})
-	assert.Same(t, fake.drv, w.Driver())
+	fake := fakedb.New("fake", fakedb.CapAll)
+	w := interceptors.Wrap(fake.ClosingConnector(), interceptors.NewCounters(), sqlmw.NullInterceptor{})
+	base := fake.Connector().Driver()
+	assert.Equal(t, base, w.Driver(), "the fake's driver, not a wrapper")
 	db := sql.OpenDB(w)
 	defer db.Close()
-	assert.Same(t, fake.drv, db.Driver())
+	assert.Equal(t, base, db.Driver())
+	c, err := db.Driver().Open("")
+	require.NoError(t, err)
+	require.NoError(t, c.Close())
+	assert.Equal(t, []string{"connect", "conn.close"}, fake.Take(), "its Open connects to the fake, unwrapped")
 }
 
 func TestUnwrapReachesBaseConn(t *testing.T) {
-	fake := newFakeDB(capAll)
-	inner := interceptors.Wrap(fake.connector(), interceptors.NewCounters())
+	fake := fakedb.New("fake", fakedb.CapAll)
+	inner := interceptors.Wrap(fake.Connector(), interceptors.NewCounters())
 	db := sql.OpenDB(interceptors.Wrap(inner, sqlmw.NullInterceptor{}, interceptors.NewCounters()))
 	defer db.Close()
 	withRaw(t, db, func(dc driver.Conn) {
-		base := fake.conn(0)
+		base := fake.Conn(0)
 		assert.False(t, dc == base, "database/sql holds the wrapped connection")
 		assert.True(t, interceptors.Unwrap(dc) == base, "three layers down is the fake's own connection")
 		assert.True(t, interceptors.Unwrap(base) == base)
@@ -116,21 +122,16 @@ func TestErrorsPassThroughUnchanged(t *testing.T) {
 	}
 	for op, step := range steps {
 		t.Run(op, func(t *testing.T) {
-			fake := newFakeDB(capAll)
-			fake.errFor = func(got, _ string) error {
-				if got == op {
-					return &fakeError{Op: op, Code: 42}
-				}
-				return nil
-			}
+			fake := fakedb.New("fake", fakedb.CapAll)
+			fake.FailOn(op, "", 0, &fakedb.Error{Op: op, Code: 42})
 			counters := interceptors.NewCounters()
 			logger := interceptors.Logger(slog.New(slog.DiscardHandler), interceptors.LogOptions{})
-			db := sql.OpenDB(interceptors.Wrap(fake.connector(), counters, logger, recorder{"r", fake}))
+			db := sql.OpenDB(interceptors.Wrap(fake.Connector(), counters, logger, recorder{"r", fake}))
 			defer db.Close()
 			err := step(db)
-			var fe *fakeError
+			var fe *fakedb.Error
 			require.ErrorAs(t, err, &fe)
-			assert.Equal(t, &fakeError{Op: op, Code: 42}, fe)
+			assert.Equal(t, &fakedb.Error{Op: op, Code: 42}, fe)
 			if op != "ping" {
 				assert.Equal(t, int64(1), counters.Snapshot().Errors)
 			}
@@ -140,27 +141,20 @@ func TestErrorsPassThroughUnchanged(t *testing.T) {
 
 func TestErrBadConnRetriesOnNewConnection(t *testing.T) {
 	ctx := context.Background()
-	fake := newFakeDB(capAll)
-	failed := false
-	fake.errFor = func(op, _ string) error {
-		if op == "conn.query" && !failed {
-			failed = true
-			return driver.ErrBadConn
-		}
-		return nil
-	}
+	fake := fakedb.New("fake", fakedb.CapAll)
+	fake.FailOn("conn.query", "", 1, driver.ErrBadConn)
 	counters := interceptors.NewCounters()
-	db := sql.OpenDB(interceptors.Wrap(fake.connector(), counters, sqlmw.NullInterceptor{}))
+	db := sql.OpenDB(interceptors.Wrap(fake.Connector(), counters, sqlmw.NullInterceptor{}))
 	defer db.Close()
 	require.NoError(t, db.PingContext(ctx))
-	require.Equal(t, 1, fake.count("connect"))
+	require.Equal(t, 1, fake.Count("connect"))
 
 	rows, err := db.QueryContext(ctx, "q")
 	require.NoError(t, err, "database/sql retried on a new connection")
 	require.NoError(t, rows.Close())
-	assert.Equal(t, 2, fake.count("connect"))
-	assert.Equal(t, 2, fake.count("conn.query"))
-	assert.Equal(t, 1, fake.count("conn.close"), "the bad connection was closed")
+	assert.Equal(t, 2, fake.Count("connect"))
+	assert.Equal(t, 2, fake.Count("conn.query"))
+	assert.Equal(t, 1, fake.Count("conn.close"), "the bad connection was closed")
 	s := counters.Snapshot()
 	assert.Equal(t, int64(2), s.Connects)
 	assert.Equal(t, int64(2), s.Queries)
@@ -168,9 +162,9 @@ func TestErrBadConnRetriesOnNewConnection(t *testing.T) {
 }
 
 func TestContextReachesBase(t *testing.T) {
-	chain := func(fake *fakeDB) driver.Connector {
+	chain := func(fake *fakedb.DB) driver.Connector {
 		logger := interceptors.Logger(slog.New(slog.DiscardHandler), interceptors.LogOptions{})
-		return interceptors.Wrap(fake.connector(), interceptors.NewCounters(), logger, recorder{"r", fake})
+		return interceptors.Wrap(fake.Connector(), interceptors.NewCounters(), logger, recorder{"r", fake})
 	}
 	steps := map[string]func(ctx context.Context, db *sql.DB) error{
 		"query": func(ctx context.Context, db *sql.DB) error { _, err := db.QueryContext(ctx, "block"); return err },
@@ -187,29 +181,28 @@ func TestContextReachesBase(t *testing.T) {
 	}
 	for name, step := range steps {
 		t.Run(name, func(t *testing.T) {
-			fake := newFakeDB(capAll)
+			fake := fakedb.New("fake", fakedb.CapAll)
+			fake.Hang("block")
 			db := sql.OpenDB(chain(fake))
 			defer db.Close()
-			ctx, cancel := context.WithCancel(context.WithValue(context.Background(), ctxKey{}, "v"))
+			ctx, cancel := context.WithCancel(context.WithValue(context.Background(), fakedb.CtxKey{}, "v"))
 			defer cancel()
 			errc := make(chan error, 1)
 			go func() { errc <- step(ctx, db) }()
-			<-fake.started
+			<-fake.Started
 			cancel()
 			err := <-errc
 			require.ErrorIs(t, err, context.Canceled)
-			fake.mu.Lock()
-			defer fake.mu.Unlock()
-			assert.Equal(t, "v", fake.ctxVal, "the caller's context reached the base")
+			assert.Equal(t, "v", fake.CtxValue(), "the caller's context reached the base")
 		})
 	}
 }
 
 func TestLoggerInfoLevel(t *testing.T) {
 	var buf bytes.Buffer
-	fake := newFakeDB(capAll)
+	fake := fakedb.New("fake", fakedb.CapAll)
 	logger := interceptors.Logger(jsonLogger(&buf, slog.LevelInfo), interceptors.LogOptions{Level: slog.LevelInfo})
-	db := sql.OpenDB(interceptors.Wrap(fake.connector(), logger))
+	db := sql.OpenDB(interceptors.Wrap(fake.Connector(), logger))
 	defer db.Close()
 	_, err := db.Exec("e")
 	require.NoError(t, err)

@@ -5,6 +5,8 @@ import (
 	"database/sql/driver"
 
 	"github.com/ngrok/sqlmw"
+
+	"github.com/grantsql/grant/internal/fakedb"
 )
 
 // recorder is an interceptor that logs "<name>><op>" into the fake's log
@@ -12,15 +14,15 @@ import (
 // nesting of a chain and where the base was reached.
 type recorder struct {
 	name string
-	db   *fakeDB
+	db   *fakedb.DB
 }
 
 var _ sqlmw.Interceptor = recorder{}
 
 func (r recorder) around(op string, f func() error) error {
-	r.db.record(r.name + ">" + op)
+	r.db.Note(r.name + ">" + op)
 	err := f()
-	r.db.record(r.name + "<" + op)
+	r.db.Note(r.name + "<" + op)
 	return err
 }
 

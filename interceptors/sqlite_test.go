@@ -17,7 +17,6 @@ import (
 	"modernc.org/sqlite"
 
 	"github.com/grantsql/grant/interceptors"
-	"github.com/grantsql/grant/internal/mirror"
 )
 
 // sqliteConnector returns a connector for a new SQLite file. modernc's
@@ -232,8 +231,9 @@ func TestSQLiteUnwrapAndRows(t *testing.T) {
 		wrapped, err := dc.(driver.QueryerContext).QueryContext(ctx, "SELECT * FROM t", nil)
 		require.NoError(t, err)
 		defer wrapped.Close()
-		assert.NotZero(t, mirror.Mask(raw))
-		assert.Equal(t, mirror.Mask(raw), mirror.Mask(wrapped))
+		assert.Equal(t, raw.Columns(), wrapped.Columns())
+		assert.Equal(t, hasColumnScanner(raw), hasColumnScanner(wrapped),
+			"the column scanner only when the base has it")
 	})
 
 	rawDB := openSQLite(t, c)

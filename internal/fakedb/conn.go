@@ -20,7 +20,7 @@ const (
 	CapReset                      // driver.SessionResetter
 	CapValid                      // driver.Validator
 	CapPing                       // driver.Pinger
-	CapAll   = 1<<iota - 1
+	CapAll            = 1<<iota - 1
 
 	// CapLegacy selects a connection with only the pre-context methods:
 	// Prepare, Begin, driver.Execer and driver.Queryer.

@@ -21,7 +21,7 @@ const (
 	RowsPrecision                          // driver.RowsColumnTypePrecisionScale
 	RowsScanType                           // driver.RowsColumnTypeScanType
 	RowsScanner                            // driver.RowsColumnScanner (Go 1.27)
-	RowsAll                                = 1<<6 - 1
+	RowsAll           = 1<<6 - 1
 )
 
 // RowsCapSets are the capability sets Wrap can build.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/grantsql/grant/dialect"
+	"github.com/grantsql/grant/internal/fakedb"
 )
 
 const benchRowsPerShard = 25_000
@@ -39,7 +40,7 @@ func benchSources(shards int, payload []byte, delay func(int) time.Duration) []S
 			if payload != nil {
 				cols = append(cols, "payload")
 			}
-			return &fakeRows{cols: cols, gen: func(i int, dest []driver.Value) bool {
+			return &fakedb.Rows{Sets: sets(cols, nil), Gen: func(i int, dest []driver.Value) bool {
 				if i >= benchRowsPerShard {
 					return false
 				}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/grantsql/grant/dialect"
+	"github.com/grantsql/grant/internal/fakedb"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -15,7 +16,7 @@ import (
 func TestColumnTypesMirrorShardZero(t *testing.T) {
 	data := rowsOf(row(int64(1), int64(2)))
 	r, err := Open(context.Background(), Spec{Dialect: dialect.Postgres, Visible: 1},
-		[]Source{fakeSource("s0", fakeRows{cols: []string{"a", "b"}, types: []string{"NUMERIC", "TEXT"}, data: data}, "typed")})
+		[]Source{fakeSource("s0", fakedb.Rows{Sets: sets([]string{"a", "b"}, data), Meta: typedMeta(2, "NUMERIC", "TEXT")}, typed)})
 	require.NoError(t, err)
 	defer r.Close()
 	_, err = readAll(t, r) // metadata must outlive shard 0's rows
@@ -33,13 +34,13 @@ func TestColumnTypesMirrorShardZero(t *testing.T) {
 
 	// Shard 0's rows without column types: the merged rows answer what
 	// database/sql reports for rows without them.
-	for _, wrap := range []string{"noscan", ""} {
+	for _, caps := range []fakedb.RowsCaps{noScan, plain} {
 		r, err := Open(context.Background(), Spec{Dialect: dialect.Postgres},
-			[]Source{fakeSource("s0", fakeRows{cols: []string{"a"}, types: []string{"INT"}}, wrap)})
+			[]Source{fakeSource("s0", fakedb.Rows{Sets: sets([]string{"a"}, nil), Meta: noScanMeta(1)}, caps)})
 		require.NoError(t, err)
-		assert.Equal(t, reflect.TypeFor[any](), r.(driver.RowsColumnTypeScanType).ColumnTypeScanType(0), "scan type (%q)", wrap)
+		assert.Equal(t, reflect.TypeFor[any](), r.(driver.RowsColumnTypeScanType).ColumnTypeScanType(0), "scan type (caps %d)", caps)
 		name := r.(driver.RowsColumnTypeDatabaseTypeName).ColumnTypeDatabaseTypeName(0)
-		if wrap == "noscan" {
+		if caps == noScan {
 			assert.Equal(t, "INT", name)
 		} else {
 			assert.Empty(t, name)
@@ -51,7 +52,7 @@ func TestColumnTypesMirrorShardZero(t *testing.T) {
 }
 
 func TestReadAheadCopiesReusedBytes(t *testing.T) {
-	// fakeRows reuses one buffer for []byte values; a reader holding rows
+	// fakedb.Rows reuses one buffer for []byte values; a reader holding rows
 	// ahead must copy them.
 	var data [][]driver.Value
 	for i := range 50 {

@@ -7,99 +7,54 @@ import (
 	"io"
 	"reflect"
 	"runtime"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/grantsql/grant/internal/fakedb"
 )
 
-// fakeRows is an in-memory driver.Rows. Rows come from data, or from gen
-// when set (lazily: gen fills dest for row i and reports false past the end).
-// []byte values are copied into one buffer that the next call overwrites, as
-// drivers reuse their buffers.
-type fakeRows struct {
-	ctx     context.Context
-	cols    []string
-	types   []string
-	data    [][]driver.Value
-	gen     func(i int, dest []driver.Value) bool
-	i       int
-	failAt  int // Next returns failErr at this row (0 = never; row index+1)
-	failErr error
-	block   bool // block in Next after the data until ctx ends
-	buf     []byte
-	closed  *atomic.Int32
-	// cancelledAtClose counts closes that found the context cancelled.
-	cancelledAtClose *atomic.Int32
-	closeErr         error
+// The rows capabilities of fake sources: plain rows, rows with every
+// column-type interface (no second result set), and the same without
+// ColumnTypeScanType.
+const (
+	plain  fakedb.RowsCaps = 0
+	typed                  = fakedb.RowsAll &^ fakedb.RowsNextResultSet
+	noScan                 = typed &^ fakedb.RowsScanType
+)
+
+// sets returns one result set of cols and data, for fakedb.Rows.Sets.
+func sets(cols []string, data [][]driver.Value) []fakedb.ResultSet {
+	return []fakedb.ResultSet{{Cols: cols, Rows: data}}
 }
 
-func (f *fakeRows) Columns() []string { return f.cols }
-
-func (f *fakeRows) Close() error {
-	if f.closed != nil {
-		f.closed.Add(1)
-	}
-	if f.cancelledAtClose != nil && f.ctx != nil && f.ctx.Err() != nil {
-		f.cancelledAtClose.Add(1)
-	}
-	return f.closeErr
-}
-
-func (f *fakeRows) Next(dest []driver.Value) error {
-	if f.failAt > 0 && f.i+1 == f.failAt {
-		return f.failErr
-	}
-	if f.gen != nil {
-		if !f.gen(f.i, dest) {
-			return io.EOF
+// typedMeta is the column metadata of typed shards with n columns: type
+// name types[i] (or ""), length 10+i, nullable for even i, precision 10
+// and scale i, scan type int64.
+func typedMeta(n int, types ...string) []fakedb.ColumnMeta {
+	meta := make([]fakedb.ColumnMeta, n)
+	for i := range meta {
+		m := fakedb.ColumnMeta{
+			Length: int64(10 + i), HasLength: true, Nullable: i%2 == 0, HasNull: true,
+			Precision: 10, Scale: int64(i), HasPrecisionAndScale: true, ScanType: reflect.TypeFor[int64](),
 		}
-		f.i++
-		return nil
-	}
-	if f.i >= len(f.data) {
-		if f.block {
-			<-f.ctx.Done()
-			return f.ctx.Err()
+		if i < len(types) {
+			m.TypeName = types[i]
 		}
-		return io.EOF
+		meta[i] = m
 	}
-	f.buf = f.buf[:0]
-	for c, v := range f.data[f.i] {
-		if b, ok := v.([]byte); ok {
-			start := len(f.buf)
-			f.buf = append(f.buf, b...)
-			v = f.buf[start:len(f.buf)]
-		}
-		dest[c] = v
-	}
-	f.i++
-	return nil
+	return meta
 }
 
-// typedRows adds every column-type interface, answering from types.
-type typedRows struct{ *fakeRows }
-
-func (t typedRows) ColumnTypeScanType(i int) reflect.Type { return reflect.TypeFor[int64]() }
-func (t typedRows) ColumnTypeDatabaseTypeName(i int) string {
-	if i < len(t.types) {
-		return t.types[i]
+// noScanMeta is the column metadata of n columns of type INT, nullable,
+// without length or decimal size (and, with noScan, without scan type).
+func noScanMeta(n int) []fakedb.ColumnMeta {
+	meta := make([]fakedb.ColumnMeta, n)
+	for i := range meta {
+		meta[i] = fakedb.ColumnMeta{TypeName: "INT", Nullable: true, HasNull: true}
 	}
-	return ""
-}
-func (t typedRows) ColumnTypeLength(i int) (int64, bool)                { return int64(10 + i), true }
-func (t typedRows) ColumnTypeNullable(i int) (bool, bool)               { return i%2 == 0, true }
-func (t typedRows) ColumnTypePrecisionScale(i int) (int64, int64, bool) { return 10, int64(i), true }
-
-// noScanTypeRows has every column-type interface but ColumnTypeScanType.
-type noScanTypeRows struct{ *fakeRows }
-
-func (t noScanTypeRows) ColumnTypeDatabaseTypeName(i int) string { return "INT" }
-func (t noScanTypeRows) ColumnTypeLength(i int) (int64, bool)    { return 0, false }
-func (t noScanTypeRows) ColumnTypeNullable(i int) (bool, bool)   { return true, true }
-func (t noScanTypeRows) ColumnTypePrecisionScale(i int) (int64, int64, bool) {
-	return 0, 0, false
+	return meta
 }
 
 // rowsOf makes the rows of a shard: one []driver.Value per row.
@@ -108,27 +63,22 @@ func rowsOf(rows ...[]driver.Value) [][]driver.Value { return rows }
 // row is shorthand for a []driver.Value.
 func row(v ...driver.Value) []driver.Value { return v }
 
-// fakeSource returns a Source over a copy of the template rows, typed as
-// wrap says ("" plain, "typed" all interfaces, "noscan" all but scan type).
-func fakeSource(name string, tmpl fakeRows, wrap string) Source {
+// fakeSource returns a Source over a copy of the template rows, with the
+// optional interfaces of caps and the context of the Open call.
+func fakeSource(name string, tmpl fakedb.Rows, caps fakedb.RowsCaps) Source {
 	return Source{Name: name, Open: func(ctx context.Context) (driver.Rows, error) {
 		f := tmpl
-		f.ctx = ctx
-		switch wrap {
-		case "typed":
-			return typedRows{&f}, nil
-		case "noscan":
-			return noScanTypeRows{&f}, nil
-		}
-		return &f, nil
+		f.Ctx = ctx
+		return fakedb.Wrap(&f, caps), nil
 	}}
 }
 
-// shardsOf makes sources s0..sN-1 over the given per-shard data.
+// shardsOf makes typed sources s0..sN-1 over the given per-shard data,
+// their column types named types (see typedMeta).
 func shardsOf(cols []string, types []string, data ...[][]driver.Value) []Source {
 	srcs := make([]Source, len(data))
 	for i, d := range data {
-		srcs[i] = fakeSource(fmt.Sprintf("s%d", i), fakeRows{cols: cols, types: types, data: d}, "typed")
+		srcs[i] = fakeSource(fmt.Sprintf("s%d", i), fakedb.Rows{Sets: sets(cols, d), Meta: typedMeta(len(cols), types...)}, typed)
 	}
 	return srcs
 }

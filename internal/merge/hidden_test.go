@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/grantsql/grant/dialect"
+	"github.com/grantsql/grant/internal/fakedb"
 )
 
 // SELECT *, total AS grant_hidden_1 ... ORDER BY total DESC: the width of *
@@ -45,8 +46,8 @@ func TestHiddenSpecErrors(t *testing.T) {
 
 // ReadAll copies the rows and keeps the column types; Rows replays them.
 func TestBufferedReplaysRowsWithTheirColumnTypes(t *testing.T) {
-	src := typedRows{&fakeRows{cols: []string{"id", "name"}, types: []string{"INT", "TEXT"},
-		data: rowsOf(row(int64(1), []byte("a")), row(int64(2), []byte("b")))}}
+	src := fakedb.Wrap(&fakedb.Rows{Sets: sets([]string{"id", "name"}, rowsOf(row(int64(1), []byte("a")), row(int64(2), []byte("b")))),
+		Meta: typedMeta(2, "INT", "TEXT")}, typed)
 	b, err := ReadAll(src)
 	require.NoError(t, err)
 	require.Len(t, b.Data, 2)
@@ -55,7 +56,7 @@ func TestBufferedReplaysRowsWithTheirColumnTypes(t *testing.T) {
 	assert.Equal(t, []string{"id", "name"}, r.Columns())
 	dn, ok := r.(driver.RowsColumnTypeDatabaseTypeName)
 	require.True(t, ok, "the replay answers column types")
-	assert.Equal(t, src.ColumnTypeDatabaseTypeName(1), dn.ColumnTypeDatabaseTypeName(1))
+	assert.Equal(t, "TEXT", dn.ColumnTypeDatabaseTypeName(1))
 	got, err := readAll(t, r)
 	require.NoError(t, err)
 	assert.Equal(t, [][]driver.Value{row(int64(2), []byte("b")), row(int64(1), []byte("a"))}, got)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/grantsql/grant/dialect"
+	"github.com/grantsql/grant/internal/fakedb"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -35,13 +36,13 @@ func TestShardErrorMidStreamNamesTheShard(t *testing.T) {
 			var closed atomic.Int32
 			var srcs []Source
 			for s := range 4 {
-				f := fakeRows{cols: []string{"n"}, closed: &closed, gen: endless(int64(s))}
+				f := fakedb.Rows{Sets: sets([]string{"n"}, nil), Closed: &closed, Gen: endless(int64(s))}
 				if s == 2 {
-					f.gen = nil
-					f.data = rowsOf(row(int64(2)), row(int64(6)), row(int64(10)))
-					f.failAt, f.failErr = 3, &driverError{code: 1213}
+					f.Gen = nil
+					f.Sets = sets([]string{"n"}, rowsOf(row(int64(2)), row(int64(6)), row(int64(10))))
+					f.FailAt, f.FailErr = 3, &driverError{code: 1213}
 				}
-				srcs = append(srcs, fakeSource(fmt.Sprintf("s%d", s), f, ""))
+				srcs = append(srcs, fakeSource(fmt.Sprintf("s%d", s), f, plain))
 			}
 			spec := Spec{Dialect: dialect.Postgres, ShardRowsInFlight: 2}
 			if ordered {
@@ -80,7 +81,7 @@ func TestOpenFailureCancelsTheOthers(t *testing.T) {
 		}
 		srcs = append(srcs, Source{Name: name, Open: func(ctx context.Context) (driver.Rows, error) {
 			opened <- struct{}{}
-			return &fakeRows{ctx: ctx, cols: []string{"n"}, block: true, closed: &closed}, nil
+			return &fakedb.Rows{Sets: sets([]string{"n"}, nil), Ctx: ctx, Block: true, Closed: &closed}, nil
 		}})
 	}
 	_, err := Open(context.Background(), Spec{Dialect: dialect.MySQL}, srcs)
@@ -94,8 +95,8 @@ func TestOpenFailureCancelsTheOthers(t *testing.T) {
 func TestColumnCountMismatch(t *testing.T) {
 	checkNoLeak(t)
 	srcs := []Source{
-		fakeSource("east", fakeRows{cols: []string{"a", "b"}}, ""),
-		fakeSource("west", fakeRows{cols: []string{"a"}}, ""),
+		fakeSource("east", fakedb.Rows{Sets: sets([]string{"a", "b"}, nil)}, plain),
+		fakeSource("west", fakedb.Rows{Sets: sets([]string{"a"}, nil)}, plain),
 	}
 	_, err := Open(context.Background(), Spec{Dialect: dialect.SQLite}, srcs)
 	assert.ErrorContains(t, err, "shard west returns 1 columns but shard east returns 2")
@@ -106,8 +107,8 @@ func TestCancellationStopsEverything(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var closed atomic.Int32
 	srcs := []Source{
-		fakeSource("s0", fakeRows{cols: []string{"n"}, data: rowsOf(row(int64(1))), block: true, closed: &closed}, ""),
-		fakeSource("s1", fakeRows{cols: []string{"n"}, data: rowsOf(row(int64(2))), block: true, closed: &closed}, ""),
+		fakeSource("s0", fakedb.Rows{Sets: sets([]string{"n"}, rowsOf(row(int64(1)))), Block: true, Closed: &closed}, plain),
+		fakeSource("s1", fakedb.Rows{Sets: sets([]string{"n"}, rowsOf(row(int64(2)))), Block: true, Closed: &closed}, plain),
 	}
 	r, err := Open(ctx, Spec{Dialect: dialect.SQLite, OrderBy: []SortKey{{Column: 0}}}, srcs)
 	require.NoError(t, err)
@@ -126,7 +127,7 @@ func TestCloseMidStream(t *testing.T) {
 	var closed atomic.Int32
 	var srcs []Source
 	for s := range 4 {
-		srcs = append(srcs, fakeSource("s", fakeRows{cols: []string{"n"}, gen: endless(int64(s)), closed: &closed}, ""))
+		srcs = append(srcs, fakeSource("s", fakedb.Rows{Sets: sets([]string{"n"}, nil), Gen: endless(int64(s)), Closed: &closed}, plain))
 	}
 	for _, spec := range []Spec{{Dialect: dialect.SQLite}, {Dialect: dialect.SQLite, OrderBy: []SortKey{{Column: 0}}}} {
 		closed.Store(0)
@@ -160,7 +161,7 @@ func TestShardsOpenInParallel(t *testing.T) {
 			case <-time.After(10 * time.Second): // a safety net against hanging, not a measurement
 				return nil, errors.New("opens ran one after another")
 			}
-			return &fakeRows{cols: []string{"n"}, data: rowsOf(row(int64(s)))}, nil
+			return &fakedb.Rows{Sets: sets([]string{"n"}, rowsOf(row(int64(s))))}, nil
 		}})
 	}
 	got := merged(t, Spec{Dialect: dialect.SQLite, OrderBy: []SortKey{{Column: 0}}}, srcs)
@@ -175,7 +176,7 @@ func TestStopClosesWithoutCancelling(t *testing.T) {
 	var closed, cancelled atomic.Int32
 	var srcs []Source
 	for s := range 4 {
-		srcs = append(srcs, fakeSource("s", fakeRows{cols: []string{"n"}, gen: endless(int64(s)), closed: &closed, cancelledAtClose: &cancelled}, ""))
+		srcs = append(srcs, fakeSource("s", fakedb.Rows{Sets: sets([]string{"n"}, nil), Gen: endless(int64(s)), Closed: &closed, CancelledAtClose: &cancelled}, plain))
 	}
 	got := merged(t, Spec{Dialect: dialect.MySQL, OrderBy: []SortKey{{Column: 0}}, Limit: i64(10)}, srcs)
 	assert.Len(t, got, 10)
@@ -183,8 +184,8 @@ func TestStopClosesWithoutCancelling(t *testing.T) {
 	assert.Equal(t, int32(0), cancelled.Load())
 
 	closed.Store(0)
-	f := fakeRows{cols: []string{"n"}, data: rowsOf(row(int64(1))), failAt: 2, failErr: &driverError{code: 1}, closed: &closed}
-	srcs[3] = fakeSource("s3", f, "")
+	f := fakedb.Rows{Sets: sets([]string{"n"}, rowsOf(row(int64(1)))), FailAt: 2, FailErr: &driverError{code: 1}, Closed: &closed}
+	srcs[3] = fakeSource("s3", f, plain)
 	r, err := Open(context.Background(), Spec{Dialect: dialect.MySQL, OrderBy: []SortKey{{Column: 0}}}, srcs)
 	require.NoError(t, err)
 	_, err = readAll(t, r)
@@ -197,8 +198,8 @@ func TestStopClosesWithoutCancelling(t *testing.T) {
 func TestCloseErrorAtTheEndIsTheShardsError(t *testing.T) {
 	checkNoLeak(t)
 	srcs := []Source{
-		fakeSource("s0", fakeRows{cols: []string{"n"}, data: rowsOf(row(int64(1)))}, ""),
-		fakeSource("s1", fakeRows{cols: []string{"n"}, data: rowsOf(row(int64(2))), closeErr: &driverError{code: 7}}, ""),
+		fakeSource("s0", fakedb.Rows{Sets: sets([]string{"n"}, rowsOf(row(int64(1))))}, plain),
+		fakeSource("s1", fakedb.Rows{Sets: sets([]string{"n"}, rowsOf(row(int64(2)))), CloseErr: &driverError{code: 7}}, plain),
 	}
 	r, err := Open(context.Background(), Spec{Dialect: dialect.Postgres}, srcs)
 	require.NoError(t, err)
@@ -229,17 +230,17 @@ func TestDriverPanicBecomesTheShardsError(t *testing.T) {
 	checkNoLeak(t)
 	panicking := Source{Name: "s1", Open: func(ctx context.Context) (driver.Rows, error) { panic("driver bug") }}
 	_, err := Open(context.Background(), Spec{Dialect: dialect.SQLite},
-		[]Source{fakeSource("s0", fakeRows{cols: []string{"n"}, data: rowsOf(row(int64(1)))}, ""), panicking})
+		[]Source{fakeSource("s0", fakedb.Rows{Sets: sets([]string{"n"}, rowsOf(row(int64(1))))}, plain), panicking})
 	require.ErrorContains(t, err, "shard s1: panic: driver bug")
 
-	midStream := fakeRows{cols: []string{"n"}, gen: func(i int, dest []driver.Value) bool {
+	midStream := fakedb.Rows{Sets: sets([]string{"n"}, nil), Gen: func(i int, dest []driver.Value) bool {
 		if i == 3 {
 			panic("decode failed")
 		}
 		dest[0] = int64(i)
 		return true
 	}}
-	r, err := Open(context.Background(), Spec{Dialect: dialect.SQLite}, []Source{fakeSource("s0", midStream, "")})
+	r, err := Open(context.Background(), Spec{Dialect: dialect.SQLite}, []Source{fakeSource("s0", midStream, plain)})
 	require.NoError(t, err)
 	defer r.Close()
 	_, err = readAll(t, r)

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/grantsql/grant/dialect"
+	"github.com/grantsql/grant/internal/fakedb"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -18,7 +19,7 @@ import (
 func sortedSource(shard, shards, n int) Source {
 	return Source{Name: fmt.Sprint("s", shard), Open: func(ctx context.Context) (driver.Rows, error) {
 		buf := make([]byte, 32)
-		return &fakeRows{cols: []string{"id", "payload"}, gen: func(i int, dest []driver.Value) bool {
+		return &fakedb.Rows{Sets: sets([]string{"id", "payload"}, nil), Gen: func(i int, dest []driver.Value) bool {
 			if i >= n {
 				return false
 			}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/grantsql/grant/dialect"
+	"github.com/grantsql/grant/internal/fakedb"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -98,7 +99,7 @@ func TestLimitOffsetStopsTheShards(t *testing.T) {
 	}
 	var srcs []Source
 	for s := range 3 {
-		srcs = append(srcs, fakeSource("s", fakeRows{cols: []string{"n"}, gen: gen(int64(s)), closed: &closed}, ""))
+		srcs = append(srcs, fakeSource("s", fakedb.Rows{Sets: sets([]string{"n"}, nil), Gen: gen(int64(s)), Closed: &closed}, plain))
 	}
 	spec := Spec{Dialect: dialect.SQLite, OrderBy: []SortKey{{Column: 0}}, Offset: 5, Limit: i64(4)}
 	got := merged(t, spec, srcs)
