@@ -28,8 +28,11 @@ func TestFaultPostgresTerminatedReplicaConnection(t *testing.T) {
 	ctx := context.Background()
 	rc := openRT(t, dialect.Postgres, "pool: {max_open: 1}\nhealth: {disabled: true}\n"+
 		"routing: {read_your_writes: {mode: off}, lag_check_interval: 1h}")
-	pid := scanInt(t, ctx, rc.db, "SELECT pg_backend_pid()")
+	// pg_backend_pid() pins the session to the primary: find the replica
+	// backend of Grant's pooled connection by its client port instead.
+	port := scanInt(t, ctx, rc.db, "SELECT inet_client_port()")
 	require.True(t, scanBool(t, ctx, rc.db, inRecovery), "on the replica")
+	pid := scanInt(t, ctx, rc.rawReplica, "SELECT pid FROM pg_stat_activity WHERE client_port = $1", port)
 	var ok bool
 	require.NoError(t, rc.rawReplica.QueryRow("SELECT pg_terminate_backend($1)", pid).Scan(&ok))
 	require.True(t, ok)

@@ -384,6 +384,9 @@ ci_my_start() {
 		--log-bin="$role-bin"
 		--relay-log="$role-relay-bin"
 		--binlog-format=ROW
+		# The app user may create functions that write (tests of
+		# routing.PreventWrites and routing.primary_functions).
+		--log-bin-trust-function-creators=1
 		--max-connections=300
 		--character-set-server=utf8mb4
 		--collation-server=utf8mb4_general_ci

@@ -41,6 +41,10 @@ type Statement interface {
 	IsRead() bool
 	// MayWrite reports whether it may change data or schema.
 	MayWrite() bool
+	// ChangesState reports whether it may change data or schema, or
+	// server or session state through a function (an advisory lock,
+	// GET_LOCK, set_config): what PreventWrites refuses.
+	ChangesState() bool
 	// PinsSession reports whether running it leaves state on the
 	// connection, so the session must keep that connection.
 	PinsSession() bool
@@ -68,6 +72,7 @@ type unknown struct{}
 func (unknown) KindName() string             { return "unknown" }
 func (unknown) IsRead() bool                 { return false }
 func (unknown) MayWrite() bool               { return true }
+func (unknown) ChangesState() bool           { return true }
 func (unknown) PinsSession() bool            { return false }
 func (unknown) ReplicaSafe() bool            { return false }
 func (unknown) PrimaryReason() string        { return "no statement analysis" }
@@ -85,7 +90,8 @@ var ErrSerializableOnStandby = errors.New("grant: a serializable transaction can
 // unknown statement: to the primary.
 //
 // The rules, in order:
-//  1. Under PreventWrites a statement that may change data fails with a
+//  1. Under PreventWrites a statement that may change data, or calls a
+//     function that changes server or session state, fails with a
 //     *ReadOnlyError naming its kind.
 //  2. Inside a transaction every statement runs on the transaction's node
 //     (one on a replica refuses statements that need the primary).
@@ -112,7 +118,7 @@ func (r *Router) Decide(st Statement, in Input) (Route, error) {
 		return Route{}, unknownDB(in.DB)
 	}
 	o := in.Overrides
-	if o.WritesPrevented() && st.MayWrite() {
+	if o.WritesPrevented() && st.ChangesState() {
 		return Route{}, readOnly(st, d, ByPreventWrites)
 	}
 	if in.Tx != nil {

@@ -224,6 +224,8 @@ func TestPreventWrites(t *testing.T) {
 		"SELECT 1; DELETE FROM t":                                          analyze.KindSelect,
 		"CALL refresh()":                                                   analyze.KindCall,
 		"SELECT pg_advisory_lock(1), nextval('s')":                         analyze.KindSelect,
+		"SELECT pg_advisory_lock(1)":                                       analyze.KindSelect,
+		"SELECT set_config('a.b', 'c', false)":                             analyze.KindSelect,
 		"WITH d AS (DELETE FROM t RETURNING *) SELECT * FROM d FOR UPDATE": analyze.KindSelect,
 	}
 	for q, kind := range refused {
@@ -239,7 +241,7 @@ func TestPreventWrites(t *testing.T) {
 	}
 	allowed := []string{
 		"SELECT 1", "SHOW work_mem", "BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT a",
-		"SET search_path = app", "SELECT * FROM t FOR UPDATE", "SELECT pg_advisory_lock(1)",
+		"SET search_path = app", "SELECT * FROM t FOR UPDATE",
 	}
 	for _, q := range allowed {
 		_, err := f.decide(q, Input{Overrides: o})

@@ -228,5 +228,6 @@ func (r *Router) Explain(ctx context.Context, sql string) (Route, error) {
 	if d == nil {
 		return Route{}, fmt.Errorf("grant: unknown database %q (from routing.UseDatabase)", o.Database())
 	}
-	return r.Decide(analyze.Analyze(r.dialect, sql), Input{DB: d.db, Overrides: o})
+	return r.Decide(analyze.AnalyzeWith(r.dialect, sql, &analyze.Options{
+		PrimaryFunction: r.cfg.IsPrimaryFunction, UnknownOnPrimary: r.cfg.UnknownFunctions == routecfg.FuncsOnPrimary}), Input{DB: d.db, Overrides: o})
 }

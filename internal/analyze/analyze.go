@@ -20,21 +20,24 @@ const maxPooledTokens = 4096
 // it does not understand is classified as a write (Read false, with a
 // Reason) and marked not Full. The result is fresh and owned by the caller;
 // see Cache for the shared, cached form.
-func Analyze(d dialect.Dialect, sql string) *Statement {
+func Analyze(d dialect.Dialect, sql string) *Statement { return AnalyzeWith(d, sql, nil) }
+
+// AnalyzeWith is Analyze with a cluster's options (nil: none).
+func AnalyzeWith(d dialect.Dialect, sql string, o *Options) *Statement {
 	st := &Statement{Dialect: d, SQL: sql}
 	if !d.Valid() {
 		st.Reason, st.NotFull = "unknown dialect", "unknown dialect"
-		st.Effects = effects(st, false, false, false)
+		st.Effects = effects(st, &class{})
 		return st
 	}
 	if len(sql) >= math.MaxInt32 {
 		st.Reason, st.NotFull = "statement too long", "statement too long"
-		st.Effects = effects(st, false, false, false)
+		st.Effects = effects(st, &class{})
 		return st
 	}
 	buf := tokPool.Get().(*tokBuf)
 	toks, lx := lexAll(d, sql, buf.toks[:0])
-	analyzeTokens(st, toks, &lx)
+	analyzeTokens(st, toks, &lx, o)
 	if cap(toks) <= maxPooledTokens {
 		buf.toks = toks[:0]
 		tokPool.Put(buf)
@@ -58,10 +61,10 @@ func lexAll(d dialect.Dialect, sql string, toks []Token) ([]Token, Lexer) {
 }
 
 // analyzeTokens fills st from the statement's tokens.
-func analyzeTokens(st *Statement, toks []Token, lx *Lexer) {
+func analyzeTokens(st *Statement, toks []Token, lx *Lexer, o *Options) {
 	d, src := st.Dialect, st.SQL
-	changes, results, reads := false, false, false
-	defer func() { st.Effects = effects(st, changes, results, reads) }()
+	var sum class // what any part does, for the effects
+	defer func() { st.Effects = effects(st, &sum) }()
 	st.Params = lx.MaxOrdinal()
 	for _, t := range toks {
 		if t.Kind == TokPlaceholder && t.PlaceholderName(src) != "" {
@@ -92,16 +95,18 @@ func analyzeTokens(st *Statement, toks []Token, lx *Lexer) {
 	st.Read = true
 	for n, part := range parts {
 		c := classify(d, src, part)
-		scanPart(d, src, part, &c, st)
+		scanPart(d, src, part, &c, st, o)
 		if n == 0 {
 			st.Kind, st.Tx, st.Inner = c.kind, c.tx, c.inner
 		}
 		if !c.read && st.Read {
 			st.Read, st.Reason = false, c.reason
 		}
-		changes = changes || c.changes
-		results = results || c.results
-		reads = reads || c.reads
+		sum.changes = sum.changes || c.changes
+		sum.results = sum.results || c.results
+		sum.reads = sum.reads || c.reads
+		sum.sideEffects = sum.sideEffects || c.sideEffects
+		sum.unknownCalls = sum.unknownCalls || c.unknownCalls
 		if c.pins && !st.Pins {
 			st.Pins, st.PinReason = true, c.pinReason
 		}

@@ -54,7 +54,7 @@ func BenchmarkClassify(b *testing.B) {
 	for b.Loop() {
 		toks, _ := lexAll(dialect.Postgres, gormSelect, buf[:0])
 		c := classify(dialect.Postgres, gormSelect, toks)
-		scanPart(dialect.Postgres, gormSelect, toks, &c, &st)
+		scanPart(dialect.Postgres, gormSelect, toks, &c, &st, nil)
 	}
 }
 

@@ -28,6 +28,7 @@ const MaxCachedSQL = 16 << 10
 // same text: it must be treated as immutable. A nil *Cache is valid and
 // caches nothing.
 type Cache struct {
+	opts   *Options
 	seed   maphash.Seed
 	shift  uint // the shard is the hash's top bits
 	shards []cacheShard
@@ -54,6 +55,14 @@ type cacheEntry struct {
 
 // NewCache returns a cache holding at most entries statements
 // (DefaultCacheEntries when entries <= 0).
+// NewCacheWith is NewCache for statements analyzed with a cluster's
+// options.
+func NewCacheWith(entries int, o *Options) *Cache {
+	c := NewCache(entries)
+	c.opts = o
+	return c
+}
+
 func NewCache(entries int) *Cache {
 	if entries <= 0 {
 		entries = DefaultCacheEntries
@@ -74,8 +83,11 @@ func NewCache(entries int) *Cache {
 // Analyze returns the analysis of sql as dialect d, from the cache when it
 // holds it. The result is shared: do not modify it.
 func (c *Cache) Analyze(d dialect.Dialect, sql string) *Statement {
-	if c == nil || len(sql) > MaxCachedSQL {
+	if c == nil {
 		return Analyze(d, sql)
+	}
+	if len(sql) > MaxCachedSQL {
+		return AnalyzeWith(d, sql, c.opts)
 	}
 	h := maphash.String(c.seed, sql) ^ (uint64(d) * 0x9e3779b97f4a7c15)
 	sh := &c.shards[h>>c.shift] // a shift of 64 (one shard) gives 0
@@ -91,7 +103,7 @@ func (c *Cache) Analyze(d dialect.Dialect, sql string) *Statement {
 	}
 	sh.mu.RUnlock()
 	sh.misses.Add(1)
-	return sh.insert(h, d, sql, Analyze(d, sql))
+	return sh.insert(h, d, sql, AnalyzeWith(d, sql, c.opts))
 }
 
 // insert adds an analysis and returns the one the cache now holds for the

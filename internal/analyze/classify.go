@@ -50,19 +50,23 @@ func (v *view) kind(i int) TokenKind {
 
 // class is the classification of one statement.
 type class struct {
-	kind      Kind
-	read      bool
-	changes   bool // found to change data whatever the kind (see Effects)
-	results   bool // leaves per-session results (see LeavesResults)
-	reads     bool // reads per-session results (see ReadsResults)
-	setFor    int  // the FOR of MariaDB's SET STATEMENT .. FOR, 0 if none
-	planOnly  bool // EXPLAIN without ANALYZE: nothing in the text runs
-	reason    string
-	pins      bool
-	pinReason string
-	tx        *TxInfo
-	inner     Kind
-	full      bool // the whole statement was understood (tx statements)
+	kind    Kind
+	read    bool
+	changes bool // found to change data whatever the kind (see Effects)
+	results bool // leaves per-session results (see LeavesResults)
+	reads   bool // reads per-session results (see ReadsResults)
+	setFor  int  // the FOR of MariaDB's SET STATEMENT .. FOR, 0 if none
+	// sideEffects: calls a function that changes server or session state
+	// (a lock, a setting); unknownCalls: calls a function whose effects
+	// are not known (see Effects).
+	sideEffects, unknownCalls bool
+	planOnly                  bool // EXPLAIN without ANALYZE: nothing in the text runs
+	reason                    string
+	pins                      bool
+	pinReason                 string
+	tx                        *TxInfo
+	inner                     Kind
+	full                      bool // the whole statement was understood (tx statements)
 }
 
 // change marks c as changing data (and so needing the primary).

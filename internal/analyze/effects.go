@@ -30,6 +30,12 @@ const (
 	// (LAST_INSERT_ID(), FOUND_ROWS(), ROW_COUNT(), currval, changes()),
 	// so it runs on the connection the previous statement ran on.
 	ReadsResults
+	// SideEffects: it calls a function that changes server or session
+	// state without writing data (an advisory lock, GET_LOCK, set_config).
+	SideEffects
+	// UnknownCalls: it calls a function that is neither in Functions nor a
+	// built-in known to change nothing: a user function, which may write.
+	UnknownCalls
 )
 
 // Has reports whether every effect of e is in s's effects.
@@ -49,7 +55,8 @@ func dataKind(k Kind) bool {
 // effects computes st's effects once its parts are classified; changes
 // says whether a part was found to change data whatever its kind, results
 // whether one leaves per-session results.
-func effects(st *Statement, changes, results, reads bool) Effects {
+func effects(st *Statement, c *class) Effects {
+	changes, results, reads := c.changes, c.results, c.reads
 	var e Effects
 	if st.Multi || changes || dataKind(st.Kind) {
 		e |= Writes
@@ -72,6 +79,12 @@ func effects(st *Statement, changes, results, reads bool) Effects {
 	}
 	if reads && !st.Multi {
 		e |= ReadsResults
+	}
+	if c.sideEffects {
+		e |= SideEffects
+	}
+	if c.unknownCalls {
+		e |= UnknownCalls
 	}
 	if st.Read || !st.Multi && (reads && e&(Writes|PinsSession) == 0 || len(st.Functions) == 0 && sessionKind(st.Kind)) {
 		e |= ReplicaSafe
@@ -103,7 +116,7 @@ func groupHasAnalyze(v *view, i int) bool {
 	return false
 }
 
-var effectNames = [...]string{"writes", "needs_primary", "pins_session", "leaves_results", "locks_rows", "replica_safe", "reads_results"}
+var effectNames = [...]string{"writes", "needs_primary", "pins_session", "leaves_results", "locks_rows", "replica_safe", "reads_results", "side_effects", "unknown_calls"}
 
 // MarshalJSON writes the effects as a list of names, for golden files and
 // grant explain: ["writes","needs_primary"].

@@ -1,7 +1,6 @@
 package analyze
 
 import (
-
 	"github.com/grantsql/grant/dialect"
 )
 

@@ -9,6 +9,10 @@ func (s *Statement) KindName() string { return s.Kind.String() }
 // MayWrite reports whether the statement may change data (Writes).
 func (s *Statement) MayWrite() bool { return s.Effects&Writes != 0 }
 
+// ChangesState reports whether it may change data, schema, or server or
+// session state through a function (Writes or SideEffects).
+func (s *Statement) ChangesState() bool { return s.Effects&(Writes|SideEffects) != 0 }
+
 // PinsSession reports whether running it leaves state on the connection.
 func (s *Statement) PinsSession() bool { return s.Pins }
 

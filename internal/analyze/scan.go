@@ -39,7 +39,7 @@ func isReadingKind(k Kind) bool {
 // function calls, NEXT VALUE FOR, locking clauses, SELECT .. INTO, MySQL
 // user-variable assignment and @@identity, data-modifying CTEs, and the
 // write-keyword safety net.
-func scanPart(d dialect.Dialect, src string, toks []Token, c *class, st *Statement) {
+func scanPart(d dialect.Dialect, src string, toks []Token, c *class, st *Statement, o *Options) {
 	if c.planOnly {
 		return // nothing runs: no call, lock or write takes effect
 	}
@@ -57,6 +57,7 @@ func scanPart(d dialect.Dialect, src string, toks []Token, c *class, st *Stateme
 					case r.Effect == FuncPins:
 						c.write(why)
 						c.pin("function " + r.Name)
+						c.sideEffects = true
 					case r.Name == "last_insert_id" && !v.punct(i+2, ')'):
 						// LAST_INSERT_ID(expr) sets the value the next
 						// LAST_INSERT_ID() of the session returns.
@@ -71,6 +72,8 @@ func scanPart(d dialect.Dialect, src string, toks []Token, c *class, st *Stateme
 						c.change(why)
 						c.results = c.results || r.Effect == FuncResults
 					}
+				} else if reading && c.kind != KindPragma {
+					scanCall(v, i, c, st, o)
 				}
 			}
 			if t.Kind != TokIdent {
@@ -231,4 +234,36 @@ func parseLock(v *view, i int) (*LockClause, int) {
 	}
 	lc.Span = Span{int(v.t[start].Start), int(v.t[i-1].End)}
 	return lc, i
+}
+
+// scanCall looks at a call, in a reading statement, of a function that is
+// not in Functions (token i, followed by '('): one the configuration sends
+// to the primary counts as a write; one that is not a built-in known to
+// change nothing is an unknown call.
+func scanCall(v *view, i int, c *class, st *Statement, o *Options) {
+	t := v.t[i]
+	if t.Kind == TokIdent && t.Kw != KwNone {
+		return // syntax: IN (, VALUES (, EXISTS (, ...
+	}
+	if v.op(i-1, "::") || v.kw(i-1) == KwAs || v.kw(i-1) == KwWith || v.kw(i-1) == KwRecursive {
+		return // a type with its modifier, or a CTE's column list
+	}
+	if end := skipGroup(v, i+1); v.kw(end) == KwAs {
+		return // WITH a, b(x, y) AS (...)
+	}
+	name := strings.ToLower(t.Ident(v.src))
+	if v.punct(i-1, '.') && i >= 2 {
+		name = strings.ToLower(v.t[i-2].Ident(v.src)) + "." + name
+	}
+	switch {
+	case o.primary(name):
+		addFunc(st, name)
+		c.change("function " + name + " (routing.primary_functions)")
+	case isPure(name):
+	default:
+		c.unknownCalls = true
+		if o != nil && o.UnknownOnPrimary {
+			c.write("function " + name + " is not known to be free of side effects (routing.unknown_functions: primary)")
+		}
+	}
 }

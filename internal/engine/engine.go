@@ -28,6 +28,7 @@ import (
 	"github.com/grantsql/grant/internal/planner"
 	"github.com/grantsql/grant/registry"
 	"github.com/grantsql/grant/routing"
+	"github.com/grantsql/grant/routing/routecfg"
 	"github.com/grantsql/grant/sharding"
 )
 
@@ -46,8 +47,12 @@ type Engine struct {
 // New returns the engine of a cluster: its validated configuration, node
 // registry, router and sharding planner (nil without sharding).
 func New(cfg *config.Cluster, reg *registry.Registry, router *routing.Router, p *planner.Planner) *Engine {
+	// The routing configuration names the functions that must run on the
+	// primary and where the unknown ones go: the analysis says it.
+	opts := &analyze.Options{PrimaryFunction: cfg.Routing.IsPrimaryFunction,
+		UnknownOnPrimary: cfg.Routing.UnknownFunctions == routecfg.FuncsOnPrimary}
 	return &Engine{d: cfg.Dialect, retry: cfg.Retry, reg: reg, router: router,
-		cache: analyze.NewCache(0), planner: p}
+		cache: analyze.NewCacheWith(0, opts), planner: p}
 }
 
 // NewSession returns the state of a new virtual connection. It holds no

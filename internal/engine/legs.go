@@ -39,6 +39,10 @@ func (s *Session) legs(ctx context.Context, st *analyze.Statement, pl *sharding.
 		}
 		return nil, t.refuse(st.SQL, false, names...)
 	}
+	if mustEnforce(&step{st: st, in: routing.Input{Overrides: routing.FromContext(ctx)}}) {
+		return nil, &sharding.RefusedError{Statement: st.SQL, Table: pl.Table, Reason: "under routing.PreventWrites it calls a function " +
+			"that may write, which Grant keeps from writing on one database only: pin one with grant.UseShard"}
+	}
 	// Pooled connections are about to be taken: keep none only for session
 	// results or convenience meanwhile (see held).
 	s.unstick()

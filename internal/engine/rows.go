@@ -38,8 +38,9 @@ type rows struct {
 	dc       driver.Conn
 	recordOn bool
 
-	home *Session // takes pc back at Close, when the statement's session
-	box  *rowsBox // the pooled value holding r
+	guard roGuard  // read-only enforcement, ended at Close
+	home  *Session // takes pc back at Close, when the statement's session
+	box   *rowsBox // the pooled value holding r
 }
 
 // rowsBox is the pooled value: rows, plus, under Go 1.27, the column
@@ -99,6 +100,11 @@ func (r *rows) check(err error) error {
 
 func (r *rows) Close() error {
 	err := r.base.Close()
+	if r.guard.active() {
+		if gerr := r.guard.end(err); err == nil {
+			err = gerr
+		}
+	}
 	if r.st != nil {
 		if serr := r.st.Close(); err == nil {
 			err = serr

@@ -16,6 +16,9 @@ type call struct {
 	args     []driver.NamedValue
 	prepared bool
 	query    bool
+	// readOnly: on a primary, outside a transaction, the statement runs
+	// with the server refusing writes (see readonly.go).
+	readOnly bool
 }
 
 // outcome is what a call returns: rows for a query, a result otherwise.
@@ -30,6 +33,10 @@ type outcome struct {
 // connection the session took for this very statement carries no session
 // state yet, so a failure on it is retried like one on a pooled connection.
 func (s *Session) single(ctx context.Context, sp *step, c call) (outcome, error) {
+	if _, err := s.enforcedReadOnly(sp); err != nil {
+		return outcome{}, err
+	}
+	c.readOnly = mustEnforce(sp) && s.tx == nil
 	for attempt := 1; ; attempt++ {
 		pc, held, fresh, err := s.held(ctx, sp)
 		if !held {
@@ -55,28 +62,51 @@ func (s *Session) single(ctx context.Context, sp *step, c call) (outcome, error)
 
 // onHeld runs c on pc, a connection the session holds.
 func (s *Session) onHeld(ctx context.Context, sp *step, pc *registry.Conn, c call) (outcome, error) {
+	r := newRows()
+	out, err := s.e.run(ctx, sp, pc, r, c, s.tx == nil && sp.writes())
+	if c.query && err == nil {
+		return out, nil
+	}
+	r.free()
+	return out, err
+}
+
+// run runs c on pc. A query's rows are r, which pc stays held by until
+// they close; an exec is over when run returns. A write outside a
+// transaction counts for read-your-writes when record is set.
+func (e *Engine) run(ctx context.Context, sp *step, pc *registry.Conn, r *rows, c call, record bool) (outcome, error) {
 	var out outcome
-	record := s.tx == nil && sp.writes()
+	var g roGuard
+	if c.readOnly && pc.Node.Role == registry.Primary {
+		var err error
+		if g, err = e.guard(ctx, pc); err != nil {
+			return out, err
+		}
+	}
 	if c.query {
 		base, st, err := pc.Query(ctx, c.q, c.args, c.prepared)
 		if err != nil {
+			g.end(err)
 			return out, err
 		}
-		r := newRows()
 		if record {
-			r.record(s.e, ctx, sp.in, pc.Driver())
+			r.record(e, ctx, sp.in, pc.Driver())
 		}
+		r.guard = g
 		out.rows = r.start(base, st, pc.Node)
 		return out, nil
 	}
 	var err error
-	if out.res, err = pc.Exec(ctx, c.q, c.args, c.prepared); err != nil {
-		return out, err
+	out.res, err = pc.Exec(ctx, c.q, c.args, c.prepared)
+	if g.active() {
+		if gerr := g.end(err); err == nil {
+			err = gerr
+		}
 	}
-	if record {
-		s.e.recordWrite(ctx, sp.in, pc.Driver())
+	if err == nil && record {
+		e.recordWrite(ctx, sp.in, pc.Driver())
 	}
-	return out, nil
+	return out, err
 }
 
 // pooled runs c on a connection taken from the pool of the node sp routes
@@ -98,18 +128,8 @@ func (e *Engine) pooled(ctx context.Context, s *Session, sp *step, c call, attem
 			err = n.Acquire(ctx, &r.pc)
 		}
 		if err == nil {
-			if c.query {
-				var base driver.Rows
-				var st driver.Stmt
-				if base, st, err = r.pc.Query(ctx, c.q, c.args, c.prepared); err == nil {
-					if sp.writes() {
-						r.record(e, ctx, sp.in, r.pc.Driver())
-					}
-					out.rows = r.start(base, st, n)
-					return out, nil
-				}
-			} else if out.res, err = r.pc.Exec(ctx, c.q, c.args, c.prepared); err == nil && sp.writes() {
-				e.recordWrite(ctx, sp.in, r.pc.Driver())
+			if out, err = e.run(ctx, sp, &r.pc, r, c, sp.writes()); err == nil && c.query {
+				return out, nil
 			}
 			r.release(err)
 			if err == nil {
