@@ -33,7 +33,7 @@ func (s *Session) enforcedReadOnly(sp *step) (guarded bool, err error) {
 	switch {
 	case !mustEnforce(sp):
 		return false, nil
-	case s.tx != nil && s.tx.opts.ReadOnly:
+	case s.tx != nil && s.tx.enforced:
 		return false, nil
 	case s.tx != nil:
 		return false, &routing.ReadOnlyError{Kind: sp.st.KindName(), Reason: sp.st.Reason, Database: sp.in.DB.Name,

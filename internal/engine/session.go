@@ -5,6 +5,7 @@ import (
 	"database/sql/driver"
 	"errors"
 
+	"github.com/grantsql/grant/dialect"
 	"github.com/grantsql/grant/interceptors"
 	"github.com/grantsql/grant/registry"
 	"github.com/grantsql/grant/routing"
@@ -121,6 +122,11 @@ func (s *Session) Begin(ctx context.Context, opts driver.TxOptions) (*Tx, error)
 	}
 	o := routing.FromContext(ctx)
 	tx := &Tx{s: s, ctx: ctx, opts: opts, o: o}
+	if o.WritesPrevented() && s.e.d != dialect.SQLite {
+		// The server refuses the transaction's writes (SQLite would only
+		// record the flag).
+		tx.opts.ReadOnly, tx.enforced = true, true
+	}
 	tx.parts = tx.buf[:0]
 	if s.e.planner == nil {
 		db, err := s.e.database(o.Database())

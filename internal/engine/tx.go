@@ -35,6 +35,8 @@ type Tx struct {
 	// of them. Commit then rolls back and returns it.
 	failed error
 	done   bool
+	// enforced: begun under PreventWrites, READ ONLY on the server.
+	enforced bool
 }
 
 // errTxDone mirrors database/sql's sql.ErrTxDone for the driver side.
