@@ -85,9 +85,9 @@ func (unknown) BeginsTx() (bool, bool, bool) { return false, false, false }
 var ErrSerializableOnStandby = errors.New("grant: a serializable transaction cannot run on a PostgreSQL standby (routing.ForceReplica): use repeatable read, or the primary")
 
 // Decide returns where statement st runs. It does no I/O, takes no lock
-// and, when it routes, allocates nothing. st is the analysis of the
-// statement (shared, from an analyze.Cache); nil is routed like an
-// unknown statement: to the primary.
+// and, when it routes, allocates nothing. st is what the analyzer decided
+// of the statement; nil is routed like an unknown statement: to the
+// primary.
 //
 // The rules, in order:
 //  1. Under PreventWrites a statement that may change data, or calls a

@@ -5,10 +5,11 @@
 //
 // # Decisions
 //
-// Router.Decide takes a statement's analysis (internal/analyze, shared from
-// a cache) and what the virtual connection knows (Input: target database,
-// context overrides, open transaction, pinned node, its own Session) and
-// returns a Route: the node, a constant Reason and the analyzer's Detail. It
+// Router.Decide takes what Grant's analyzer decided of a statement (a
+// Statement: its kind and effects, computed once per statement text) and
+// what the virtual connection knows (Input: target database, context
+// overrides, open transaction, pinned node, its own Session) and returns a
+// Route: the node, a constant Reason and the analyzer's Detail. It
 // does no I/O and allocates nothing. DecideBegin places a transaction begun
 // through database/sql. Explain shows the route of a statement text.
 //

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/grantsql/grant/internal/merge"
+	"github.com/grantsql/grant/merge"
 )
 
 // Validate checks c against the cluster's databases and default database and

@@ -6,7 +6,7 @@ import (
 	"fmt"
 
 	"github.com/grantsql/grant/internal/analyze"
-	"github.com/grantsql/grant/internal/merge"
+	"github.com/grantsql/grant/merge"
 	"github.com/grantsql/grant/registry"
 	"github.com/grantsql/grant/sharding"
 )

@@ -9,7 +9,7 @@ import (
 	"sync"
 
 	"github.com/grantsql/grant/internal/analyze"
-	"github.com/grantsql/grant/internal/merge"
+	"github.com/grantsql/grant/merge"
 	"github.com/grantsql/grant/routing"
 	"github.com/grantsql/grant/sharding"
 )

@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/grantsql/grant/internal/analyze"
-	"github.com/grantsql/grant/internal/merge"
+	"github.com/grantsql/grant/merge"
 	"github.com/grantsql/grant/sharding"
 )
 

@@ -2,7 +2,7 @@ package planner
 
 import (
 	"github.com/grantsql/grant/dialect"
-	"github.com/grantsql/grant/internal/merge"
+	"github.com/grantsql/grant/merge"
 )
 
 // Planner plans statements over a sharded cluster: for each statement, which

@@ -18,7 +18,7 @@ import (
 
 	"github.com/grantsql/grant/dialect"
 	"github.com/grantsql/grant/internal/analyze"
-	"github.com/grantsql/grant/internal/merge"
+	"github.com/grantsql/grant/merge"
 	"github.com/stretchr/testify/require"
 	_ "modernc.org/sqlite"
 )

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/grantsql/grant/dialect"
-	"github.com/grantsql/grant/internal/merge"
+	"github.com/grantsql/grant/merge"
 	"github.com/grantsql/grant/sharding"
 )
 

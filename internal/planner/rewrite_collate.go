@@ -2,7 +2,7 @@ package planner
 
 import (
 	"github.com/grantsql/grant/internal/analyze"
-	"github.com/grantsql/grant/internal/merge"
+	"github.com/grantsql/grant/merge"
 )
 
 // collationOf returns the configured collation (Config.Collations) of a

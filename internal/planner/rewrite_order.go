@@ -5,7 +5,7 @@ import (
 
 	"github.com/grantsql/grant/dialect"
 	"github.com/grantsql/grant/internal/analyze"
-	"github.com/grantsql/grant/internal/merge"
+	"github.com/grantsql/grant/merge"
 )
 
 // orderBy maps the ORDER BY onto the shard rows' columns and, for a

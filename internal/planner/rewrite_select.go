@@ -5,7 +5,7 @@ import (
 	"strconv"
 
 	"github.com/grantsql/grant/internal/analyze"
-	"github.com/grantsql/grant/internal/merge"
+	"github.com/grantsql/grant/merge"
 )
 
 // selectRewrite rewrites a SELECT read on several shards, following the
