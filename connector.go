@@ -73,7 +73,7 @@ func newConnector(cfg *Config, d driver.Driver, opts []Option) (*Connector, erro
 	}
 	router.Start()
 	c.reg, c.router = reg, router
-	c.engine = engine.New(cfg, reg, router, p)
+	c.engine = engine.New(cfg, reg, router, p, c.opts.logger)
 	return c, nil
 }
 

@@ -31,12 +31,16 @@ import (
 // reference: shard databases s0..s(n-1) behind Grant and one database
 // holding every row, each also opened directly through its real driver.
 type shardCluster struct {
-	d      dialect.Dialect
-	n      int
-	db     *sql.DB // Grant over the shards
-	c      *grant.Connector
-	ref    *sql.DB   // the reference database, through the real driver
-	shards []*sql.DB // each shard, through the real driver
+	d dialect.Dialect
+	n int
+	// twoPhase: writes on several shards commit with two-phase commit (the
+	// default on PostgreSQL and MariaDB); else they are refused in a
+	// transaction.
+	twoPhase bool
+	db       *sql.DB // Grant over the shards
+	c        *grant.Connector
+	ref      *sql.DB   // the reference database, through the real driver
+	shards   []*sql.DB // each shard, through the real driver
 }
 
 // shardDBPrefix keeps this package's databases apart from those of other
@@ -55,7 +59,7 @@ func forEachShardCluster(t *testing.T, fn func(t *testing.T, sc *shardCluster)) 
 
 // newShardCluster creates the reference and n shard databases (dropped when
 // t ends) and opens Grant over the shards with the test's sharding section.
-func newShardCluster(t *testing.T, tg target, n int) *shardCluster {
+func newShardCluster(t *testing.T, tg target, n int, opts ...func(*grant.Config)) *shardCluster {
 	if tg.d != dialect.SQLite {
 		// Another process running this package's tests uses the same names.
 		testenv.Exclusive(t, shardDBPrefix)
@@ -71,6 +75,10 @@ func newShardCluster(t *testing.T, tg target, n int) *shardCluster {
 	}
 	cfg := &grant.Config{Dialect: tg.d, Databases: dbs, DefaultDatabase: "s0",
 		Health: config.Health{Disabled: true}, Sharding: shardingConfig(n)}
+	for _, o := range opts {
+		o(cfg)
+	}
+	sc.twoPhase = tg.d != dialect.SQLite && cfg.Transactions.CrossShard != config.CrossShardRefuse
 	c, err := grant.NewConnector(cfg)
 	require.NoError(t, err)
 	sc.c, sc.db = c, sql.OpenDB(c)

@@ -20,12 +20,16 @@ import (
 
 // execCluster is a 4-shard cluster with an orders table created through
 // Grant: id primary key, customer_id the shard key (modulo 4).
-func execCluster(t *testing.T, tg target) *shardCluster {
-	sc := newShardCluster(t, tg, 4)
+func execCluster(t *testing.T, tg target, opts ...func(*grant.Config)) *shardCluster {
+	sc := newShardCluster(t, tg, 4, opts...)
 	_, err := sc.db.Exec(`CREATE TABLE orders (id BIGINT PRIMARY KEY, customer_id BIGINT NOT NULL, amount BIGINT, note VARCHAR(20))`)
 	require.NoError(t, err)
 	return sc
 }
+
+// refuseCrossShard configures a cluster whose transactions write to one
+// database only (transactions.cross_shard: refuse), as SQLite's always do.
+func refuseCrossShard(c *grant.Config) { c.Transactions.CrossShard = config.CrossShardRefuse }
 
 // counts returns the number of orders on each shard, read directly.
 func (sc *shardCluster) counts(t *testing.T) []int {
@@ -176,7 +180,7 @@ func TestShardFanOutReleasesConnections(t *testing.T) {
 // one shard, and a second writing shard is refused without running.
 func TestShardTransactionReadsItsWrite(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, tg target) {
-		sc := execCluster(t, tg)
+		sc := execCluster(t, tg, refuseCrossShard)
 		ctx := context.Background()
 		tx, err := sc.db.BeginTx(ctx, nil)
 		require.NoError(t, err)
@@ -199,7 +203,7 @@ func TestShardTransactionReadsItsWrite(t *testing.T) {
 // transactions) and is undone everywhere otherwise.
 func TestShardTentativeWriteInTransaction(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, tg target) {
-		sc := execCluster(t, tg)
+		sc := execCluster(t, tg, refuseCrossShard)
 		_, err := sc.db.Exec(`INSERT INTO orders (id, customer_id, amount) VALUES (1, 1, 1), (2, 2, 1), (3, 3, 1)`)
 		require.NoError(t, err)
 		ctx := context.Background()
@@ -298,7 +302,7 @@ func TestShardSavepointsSpanDatabases(t *testing.T) {
 // undone and refused when it would move a row to another shard.
 func TestShardSetKeyGuard(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, tg target) {
-		sc := execCluster(t, tg)
+		sc := execCluster(t, tg, refuseCrossShard)
 		_, err := sc.db.Exec(`INSERT INTO orders (id, customer_id, amount) VALUES (1, 1, 1), (2, 2, 1)`)
 		require.NoError(t, err)
 		save := sc.bind(`UPDATE orders SET customer_id = ?, amount = ? WHERE id = ?`)
@@ -347,7 +351,7 @@ func TestShardPartialCommitIsNamed(t *testing.T) {
 		case dialect.SQLite:
 			sc = sqliteForeignKeyCluster(t)
 		default:
-			sc = newShardCluster(t, tg, 2)
+			sc = newShardCluster(t, tg, 2, refuseCrossShard)
 		}
 		_, err := sc.shards[0].Exec(`CREATE TABLE orders (id BIGINT PRIMARY KEY, customer_id BIGINT NOT NULL, parent BIGINT)`)
 		require.NoError(t, err)

@@ -107,6 +107,10 @@ func (sc *shardCluster) testTransactions(t *testing.T) {
 		sc.sameCount(t, "SELECT COUNT(*) FROM orders WHERE note = ?", "committed")
 	})
 
+	if sc.twoPhase {
+		sc.testCrossShardTwoPhase(t)
+		return
+	}
 	t.Run("CrossShardRefused", func(t *testing.T) {
 		before, err := runQuery(ctx, sc.ref, sum)
 		require.NoError(t, err)
@@ -146,6 +150,81 @@ func (sc *shardCluster) testTransactions(t *testing.T) {
 		compareResults(t, sum, after, before, ord)
 	})
 }
+
+// testCrossShardTwoPhase: a transaction writing to several shards, to a
+// broadcast table and with keyless statements on every shard commits as one
+// with two-phase commit, and ends exactly as the same transaction on one
+// database; a rolled back one leaves no trace.
+func (sc *shardCluster) testCrossShardTwoPhase(t *testing.T) {
+	ctx := context.Background()
+	created := time.Date(2024, 6, 2, 12, 0, 0, 0, time.UTC)
+	insert := sc.bind("INSERT INTO orders (id, customer_id, status, total, qty, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+	sum := "SELECT COUNT(*), SUM(total), SUM(qty) FROM orders"
+	type execer interface {
+		ExecContext(context.Context, string, ...any) (sql.Result, error)
+	}
+	writes := func(db execer) []int64 {
+		var n []int64
+		for _, w := range []shardStmt{
+			{insert, []any{1102, 2, "new", "1.00", 1, "tx2", created}},
+			{insert, []any{1103, 3, "new", "2.00", 2, "tx2", created}},
+			{sc.bind("UPDATE orders SET note = ? WHERE customer_id IN (?, ?)"), []any{"cross", 2, 3}},
+			{sc.bind("UPDATE orders SET qty = qty + 1 WHERE qty > ?"), []any{-100}},
+			{sc.bind("INSERT INTO countries (code, name) VALUES (?, ?)"), []any{"zy", "Elsewhere"}},
+			{sc.bind("DELETE FROM orders WHERE note = ? AND id = ?"), []any{"cross", 1103}},
+		} {
+			n = append(n, execAffected(t, ctx, db, w.sql, w.args...))
+		}
+		return n
+	}
+	t.Run("CrossShardTwoPhase", func(t *testing.T) {
+		tx, err := sc.db.BeginTx(ctx, nil)
+		require.NoError(t, err)
+		defer tx.Rollback()
+		rtx, err := sc.ref.BeginTx(ctx, nil)
+		require.NoError(t, err)
+		defer rtx.Rollback()
+		assert.Equal(t, writes(rtx), writes(tx), "rows affected, statement by statement")
+		want, err := runQuery(ctx, rtx, sum)
+		require.NoError(t, err)
+		got, err := runQuery(ctx, tx, sum)
+		require.NoError(t, err)
+		compareResults(t, "in the transaction: "+sum, got, want, ord)
+		require.NoError(t, rtx.Commit())
+		require.NoError(t, tx.Commit())
+		got, err = runQuery(ctx, sc.db, sum)
+		require.NoError(t, err)
+		want, err = runQuery(ctx, sc.ref, sum)
+		require.NoError(t, err)
+		compareResults(t, "committed: "+sum, got, want, ord)
+		sc.sameCount(t, "SELECT COUNT(*) FROM orders WHERE note = ?", "cross")
+		for i, s := range sc.shards {
+			assert.Equal(t, int64(1), scanInt(t, ctx, s, "SELECT COUNT(*) FROM countries WHERE code = 'zy'"), "shard %d", i)
+			var n int
+			if err := s.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+twopcTable).Scan(&n); err == nil {
+				assert.Zero(t, n, "shard %d keeps no decision", i) // where a decision was recorded
+			}
+		}
+	})
+	t.Run("CrossShardRollback", func(t *testing.T) {
+		before, err := runQuery(ctx, sc.db, sum)
+		require.NoError(t, err)
+		tx, err := sc.db.BeginTx(ctx, nil)
+		require.NoError(t, err)
+		_, err = tx.ExecContext(ctx, insert, 1104, 2, "new", "1.00", 1, "gone", created)
+		require.NoError(t, err)
+		_, err = tx.ExecContext(ctx, insert, 1105, 3, "new", "1.00", 1, "gone", created)
+		require.NoError(t, err)
+		require.NoError(t, tx.Rollback())
+		after, err := runQuery(ctx, sc.db, sum)
+		require.NoError(t, err)
+		compareResults(t, sum, after, before, ord)
+	})
+}
+
+// twopcTable is the decision table of two-phase commit in a coordinator
+// database.
+const twopcTable = "grant_twophase"
 
 // testRefusals: statements the planner refuses fail with ErrRefused, name
 // the table, and change nothing.

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/grantsql/grant/dialect"
+	"github.com/grantsql/grant/locking/lockcfg"
 	"github.com/grantsql/grant/routing/routecfg"
 	"github.com/grantsql/grant/sharding"
 )
@@ -32,6 +33,13 @@ type Cluster struct {
 	// key and resolver, binding groups and broadcast tables. Every other
 	// table lives in DefaultDatabase. Nil means no sharding.
 	Sharding *sharding.Config `yaml:"sharding,omitempty" json:"sharding,omitempty"`
+	// Transactions configures transactions that write to several
+	// databases: two-phase commit and its recovery.
+	Transactions Transactions `yaml:"transactions,omitempty" json:"transactions,omitempty"`
+	// Locking configures optimistic locking: the version column of each
+	// table (locking.ExpectVersion). Nil means the default column,
+	// lock_version, for every table.
+	Locking *lockcfg.Config `yaml:"locking,omitempty" json:"locking,omitempty"`
 }
 
 // Database is one logical database: one primary and any number of replicas,
@@ -119,6 +127,11 @@ func (c *Cluster) Clone() *Cluster {
 	out := *c
 	out.Routing = c.Routing.Clone()
 	out.Sharding = c.Sharding.Clone()
+	out.Locking = c.Locking.Clone()
+	if r := c.Transactions.RecoveryInterval; r != nil {
+		d := *r
+		out.Transactions.RecoveryInterval = &d
+	}
 	out.Databases = make(map[string]*Database, len(c.Databases))
 	for name, db := range c.Databases {
 		if db == nil {

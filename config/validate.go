@@ -69,6 +69,7 @@ func (c *Cluster) validate(lookup func(string) (string, bool)) (*Cluster, error)
 		errs.wrap(p.Path, p.Err)
 	}
 	out.validateSharding(&errs)
+	out.validateTransactions(&errs)
 	if err := errs.err(); err != nil {
 		return nil, err
 	}

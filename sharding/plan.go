@@ -101,7 +101,8 @@ type Execution struct {
 	// a transaction of its own, and they commit (Commit) only when every
 	// part succeeded.
 	LocalTx bool `json:"local_tx,omitempty"`
-	// Commit is how the parts of a LocalTx write commit.
+	// Commit is how the parts of a write on several databases commit: as
+	// one unit of their own (LocalTx), or with the transaction they run in.
 	Commit Commit `json:"commit,omitempty"`
 	// Tentative: an UPDATE or DELETE without the key inside a transaction;
 	// each part runs after a savepoint, and the statement stands only if it
@@ -121,6 +122,9 @@ const (
 	// CommitOnePhase: one database after another; a failure after one
 	// committed is a partial commit (twophase.ErrPartialCommit).
 	CommitOnePhase Commit = "one_phase"
+	// CommitTwoPhase: two-phase commit, where every database concerned can
+	// prepare (else one phase): all commit, or none.
+	CommitTwoPhase Commit = "two_phase"
 )
 
 // ShardQuery is the statement one database runs.

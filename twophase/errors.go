@@ -1,8 +1,15 @@
 // Package twophase is about what commits as one across several databases:
-// a transaction that reaches several shards, or one statement that writes
-// to several. It holds the errors Grant returns when it cannot make such a
+// a transaction that writes to several shards, or one statement that
+// writes to several. Grant commits them with two-phase commit (PostgreSQL
+// PREPARE TRANSACTION, MySQL/MariaDB XA) where every database supports it;
+// the decision is a row committed in one participant's own transaction, so
+// any process holding the configuration can finish a transaction a crash
+// left in doubt (Connector.Recover, grant recover).
+//
+// The package holds the errors Grant returns when it cannot make such a
 // commit atomic: ErrCrossShardWrite, when it refuses a statement before
-// anything runs, and ErrPartialCommit, when a commit failed part-way.
+// anything runs, ErrPartialCommit, when a commit without two-phase commit
+// failed part-way, and ErrInDoubt; and the counters and recovery reports.
 package twophase
 
 import (
@@ -39,6 +46,10 @@ type CrossShardWriteError struct {
 	// and was rolled back to its savepoint because it changed rows on more
 	// than one (counting the one the transaction already writes to).
 	Changed bool
+	// Why says why two-phase commit could not take the statement
+	// (transactions.cross_shard: refuse, SQLite, a PostgreSQL server
+	// without prepared transactions).
+	Why string
 }
 
 func (e *CrossShardWriteError) Error() string {
@@ -46,16 +57,20 @@ func (e *CrossShardWriteError) Error() string {
 	if len(s) > 200 {
 		s = s[:200] + "..."
 	}
+	why := "two-phase commit is not available"
+	if e.Why != "" {
+		why = e.Why
+	}
 	if e.Changed {
 		return fmt.Sprintf("grant: refused %q in a transaction: it changed rows on %v, and was undone; "+
-			"a transaction may write to one database only (two-phase commit is not available)", s, e.Databases)
+			"a transaction may write to one database only (%s)", s, e.Databases, why)
 	}
 	if e.Writing != "" {
 		return fmt.Sprintf("grant: refused %q in a transaction: it writes to %v, but the transaction already writes to %s; "+
-			"a transaction may write to one database only (two-phase commit is not available), so nothing ran", s, e.Databases, e.Writing)
+			"a transaction may write to one database only (%s), so nothing ran", s, e.Databases, e.Writing, why)
 	}
 	return fmt.Sprintf("grant: refused %q in a transaction: it writes to %d databases %v; "+
-		"a transaction may write to one database only (two-phase commit is not available), so nothing ran", s, len(e.Databases), e.Databases)
+		"a transaction may write to one database only (%s), so nothing ran", s, len(e.Databases), e.Databases, why)
 }
 
 // Is reports whether target is ErrCrossShardWrite.

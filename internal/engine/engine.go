@@ -21,6 +21,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"fmt"
+	"log/slog"
 
 	"github.com/grantsql/grant/config"
 	"github.com/grantsql/grant/dialect"
@@ -42,17 +43,27 @@ type Engine struct {
 	router  *routing.Router
 	cache   *analyze.Cache
 	planner *planner.Planner // nil without sharding
+	tp      twoPhaseState
 }
 
 // New returns the engine of a cluster: its validated configuration, node
-// registry, router and sharding planner (nil without sharding).
-func New(cfg *config.Cluster, reg *registry.Registry, router *routing.Router, p *planner.Planner) *Engine {
+// registry, router and sharding planner (nil without sharding), logging
+// to log (nil: slog.Default()).
+func New(cfg *config.Cluster, reg *registry.Registry, router *routing.Router, p *planner.Planner, log *slog.Logger) *Engine {
+	if log == nil {
+		log = slog.Default()
+	}
 	// The routing configuration names the functions that must run on the
 	// primary and where the unknown ones go: the analysis says it.
 	opts := &analyze.Options{PrimaryFunction: cfg.Routing.IsPrimaryFunction,
 		UnknownOnPrimary: cfg.Routing.UnknownFunctions == routecfg.FuncsOnPrimary}
-	return &Engine{d: cfg.Dialect, retry: cfg.Retry, reg: reg, router: router,
+	e := &Engine{d: cfg.Dialect, retry: cfg.Retry, reg: reg, router: router,
 		cache: analyze.NewCacheWith(0, opts), planner: p}
+	// Two-phase commit joins several databases of one cluster: only with
+	// sharding, and not on SQLite, which cannot prepare.
+	e.tp.on = p != nil && cfg.Transactions.CrossShard == config.CrossShardTwoPhase && cfg.Dialect != dialect.SQLite
+	e.tp.log = log
+	return e
 }
 
 // NewSession returns the state of a new virtual connection. It holds no
@@ -87,5 +98,5 @@ func (e *Engine) Plan(ctx context.Context, query string, args []driver.NamedValu
 		return &sharding.Plan{Statement: query, Route: sharding.RouteUnsharded, Reason: "no sharding configured",
 			Shards: []sharding.ShardQuery{{Database: db.Name, SQL: query, Args: args}}}, nil
 	}
-	return e.planner.Plan(ctx, st, args, planner.Options{Shard: o.Database()})
+	return e.planner.Plan(ctx, st, args, planner.Options{Shard: o.Database(), TwoPhase: e.tp.on})
 }

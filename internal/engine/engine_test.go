@@ -47,5 +47,5 @@ func newTestEngine(t testing.TB, cfg *config.Cluster, opts *registry.Options) *E
 		router.Close()
 		reg.Close()
 	})
-	return New(v, reg, router, p)
+	return New(v, reg, router, p, nil)
 }

@@ -8,7 +8,10 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/grantsql/grant/registry"
+
 	"github.com/grantsql/grant/internal/analyze"
+	"github.com/grantsql/grant/internal/twopc"
 	"github.com/grantsql/grant/merge"
 	"github.com/grantsql/grant/routing"
 	"github.com/grantsql/grant/sharding"
@@ -32,12 +35,18 @@ type leg struct {
 // session state (an advisory lock, a session setting) is refused: its
 // state would be spread over pooled connections of several databases.
 func (s *Session) legs(ctx context.Context, st *analyze.Statement, pl *sharding.Plan) ([]leg, error) {
-	if t := s.tx; t != nil && !pl.Execution.Tentative && (pl.Execution.Refused || st.Has(analyze.Writes)) {
-		names := make([]string, len(pl.Shards))
+	if t := s.tx; t != nil && !pl.Execution.Tentative && (pl.Writes || st.Has(analyze.Writes)) {
+		dbs := make([]*registry.Database, len(pl.Shards))
 		for i := range pl.Shards {
-			names[i] = pl.Shards[i].Database
+			db, err := s.e.database(pl.Shards[i].Database)
+			if err != nil {
+				return nil, err
+			}
+			dbs[i] = db
 		}
-		return nil, t.refuse(st.SQL, false, names...)
+		if err := t.admit(ctx, st.SQL, dbs...); err != nil {
+			return nil, err
+		}
 	}
 	if mustEnforce(&step{st: st, in: routing.Input{Overrides: routing.FromContext(ctx)}}) {
 		return nil, &sharding.RefusedError{Statement: st.SQL, Table: pl.Table, Reason: "under routing.PreventWrites it calls a function " +
@@ -115,9 +124,12 @@ func (s *Session) runLegs(ctx context.Context, legs []leg, x *sharding.Execution
 	if err := s.acquireLegs(ctx, legs); err != nil {
 		return err
 	}
+	if local && x.Commit == sharding.CommitTwoPhase {
+		s.e.branches(ctx, legs)
+	}
 	run := func(l *leg) {
 		if local {
-			if l.tx, l.err = l.pc.Begin(context.WithoutCancel(ctx), driver.TxOptions{}); l.err != nil {
+			if l.err = l.start(context.WithoutCancel(ctx), s.e.d, driver.TxOptions{}); l.err != nil {
 				return
 			}
 		}
@@ -151,6 +163,21 @@ func (s *Session) runLegs(ctx context.Context, legs []leg, x *sharding.Execution
 	return nil
 }
 
+// branches makes the legs of a write outside a transaction the branches of
+// one two-phase commit, coordinated by the first, when every database can
+// prepare; otherwise they commit in one phase.
+func (e *Engine) branches(ctx context.Context, legs []leg) {
+	for i := range legs {
+		if e.twoPhaseWhy(ctx, legs[i].db) != nil {
+			return
+		}
+	}
+	id := twopc.NewID(legs[0].db.Name)
+	for i := range legs {
+		legs[i].branch = twopc.Branch{ID: id, Database: legs[i].db.Name}
+	}
+}
+
 // finishLegs ends a statement that ran on every leg. Legs that ran in
 // transactions of their own commit through the commit path; otherwise the
 // writes count for read-your-writes and the connections go back.
@@ -163,7 +190,12 @@ func (s *Session) finishLegs(ctx context.Context, legs []leg, local bool) error 
 		return s.e.commit(ctx, parts)
 	}
 	for i := range legs {
-		if l := &legs[i]; s.tx == nil && l.sp.writes() {
+		l := &legs[i]
+		switch {
+		case !l.sp.writes():
+		case s.tx != nil:
+			s.tx.wrote(l.sp.tp) // commits with the transaction
+		default:
 			s.e.recordWrite(context.WithoutCancel(ctx), l.in, l.pc.Driver())
 		}
 	}
@@ -173,10 +205,10 @@ func (s *Session) finishLegs(ctx context.Context, legs []leg, local bool) error 
 
 // abortLegs rolls back the legs' own transactions and gives back their
 // connections after a failure. DDL that ran is reported by the caller.
-func abortLegs(legs []leg) {
+func (s *Session) abortLegs(ctx context.Context, legs []leg) {
 	for i := range legs {
-		if l := &legs[i]; l.tx != nil {
-			if e := l.tx.Rollback(); e != nil && l.err == nil {
+		if l := &legs[i]; l.tx != nil || l.xa {
+			if e := l.rollback(context.WithoutCancel(ctx), s.e.d); e != nil && l.err == nil {
 				l.err = e
 			}
 		}

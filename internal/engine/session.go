@@ -193,7 +193,7 @@ func (s *Session) Raw(ctx context.Context, fn func(driverConn any) error) error 
 		return err
 	}
 	if t := s.tx; t != nil {
-		if err := t.admit("Raw", db); err != nil {
+		if err := t.admit(ctx, "Raw", db); err != nil {
 			return err
 		}
 		p, err := t.enlist(ctx, db)

@@ -38,7 +38,7 @@ func (s *Session) execShards(ctx context.Context, st *analyze.Statement, pl *sha
 		if pl.Writes && !local {
 			err = ranOn(err, legs)
 		}
-		abortLegs(legs)
+		s.abortLegs(ctx, legs)
 		return nil, err
 	}
 	if err := s.finishLegs(ctx, legs, local); err != nil {
@@ -85,7 +85,7 @@ func (s *Session) queryWrites(ctx context.Context, st *analyze.Statement, pl *sh
 		err = ranOn(err, legs)
 	}
 	if err != nil {
-		abortLegs(legs)
+		s.abortLegs(ctx, legs)
 		return nil, err
 	}
 	if err := s.finishLegs(ctx, legs, local); err != nil {

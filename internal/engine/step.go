@@ -38,7 +38,7 @@ func (s *Session) plan(ctx context.Context, st *analyze.Statement, args []driver
 		if _, err := s.e.database(name); err != nil {
 			return step{}, nil, err
 		}
-		pl, err := p.Plan(ctx, st, args, planner.Options{Shard: name, InTx: s.tx != nil})
+		pl, err := p.Plan(ctx, st, args, planner.Options{Shard: name, InTx: s.tx != nil, TwoPhase: s.e.tp.on})
 		if err != nil {
 			return step{}, nil, err
 		}
@@ -80,7 +80,7 @@ func (s *Session) decide(ctx context.Context, st *analyze.Statement, db *registr
 	}
 	if t := s.tx; t != nil {
 		if admit && sp.writes() {
-			if err := t.admit(st.SQL, db); err != nil {
+			if err := t.admit(ctx, st.SQL, db); err != nil {
 				return sp, err
 			}
 		}

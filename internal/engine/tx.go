@@ -5,6 +5,8 @@ import (
 	"database/sql/driver"
 	"fmt"
 
+	"github.com/grantsql/grant/internal/twopc"
+
 	"github.com/grantsql/grant/registry"
 	"github.com/grantsql/grant/routing"
 	"github.com/grantsql/grant/twophase"
@@ -22,6 +24,7 @@ import (
 // so a commit never leaves one database committed and another not.
 type Tx struct {
 	s      *Session
+	id     twopc.ID // of a two-phase commit: the first participant coordinates
 	ctx    context.Context
 	opts   driver.TxOptions
 	o      *routing.Overrides
@@ -72,6 +75,12 @@ func (t *Tx) enlist(ctx context.Context, db *registry.Database) (*participant, e
 		p = new(participant)
 	}
 	*p = participant{db: db, in: in}
+	if s.e.tp.on {
+		if len(t.parts) == 0 {
+			t.id = twopc.NewID(db.Name)
+		}
+		p.branch = twopc.Branch{ID: t.id, Database: db.Name}
+	}
 	var pinned *registry.Conn
 	if pp := s.pinOf(db.Name); pp != nil {
 		pinned = &pp.Conn
@@ -92,18 +101,34 @@ func (t *Tx) enlist(ctx context.Context, db *registry.Database) (*participant, e
 	return p, nil
 }
 
-// admit refuses a statement that would write to dbs when the transaction
-// writes, or would then write, to more than one database. It is the one
-// place where that rule is checked.
-func (t *Tx) admit(statement string, dbs ...*registry.Database) error {
+// admit admits a statement that would write to dbs. When the transaction
+// would then write to more than one database it commits in two phases,
+// and every database must be able to prepare; otherwise the statement is
+// refused before it runs. It is the one place where that rule is checked.
+func (t *Tx) admit(ctx context.Context, statement string, dbs ...*registry.Database) error {
 	if len(dbs) == 0 || len(dbs) == 1 && (t.writer == nil || t.writer.db == dbs[0]) {
+		return nil
+	}
+	all := dbs
+	if t.writer != nil {
+		all = append([]*registry.Database{t.writer.db}, dbs...)
+	}
+	var why error
+	for _, db := range all {
+		if why = t.s.e.twoPhaseWhy(ctx, db); why != nil {
+			break
+		}
+	}
+	if why == nil {
 		return nil
 	}
 	names := make([]string, len(dbs))
 	for i, d := range dbs {
 		names[i] = d.Name
 	}
-	return t.refuse(statement, false, names...)
+	e := t.refuse(statement, false, names...)
+	e.Why = "two-phase commit is not available: " + why.Error()
+	return e
 }
 
 // refuse returns the refusal of statement, which writes (or, when changed,
@@ -134,7 +159,7 @@ func (t *Tx) Commit() error {
 	t.done = true
 	defer t.end()
 	if t.failed != nil {
-		return rollbackFailed(t.failed, t.parts)
+		return t.s.e.rollbackFailed(t.ctx, t.failed, t.parts)
 	}
 	return t.s.e.commit(t.ctx, t.parts)
 }
@@ -146,7 +171,7 @@ func (t *Tx) Rollback() error {
 	}
 	t.done = true
 	defer t.end()
-	return rollbackAll(t.parts)
+	return t.s.e.rollbackAll(t.ctx, t.parts)
 }
 
 // end detaches the transaction from its session.

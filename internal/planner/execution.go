@@ -7,16 +7,24 @@ import (
 
 // execution decides how the executor runs pl, a plan on several databases,
 // inside a transaction or not.
-func execution(st *analyze.Statement, pl *sharding.Plan, inTx bool) *sharding.Execution {
+func execution(st *analyze.Statement, pl *sharding.Plan, o Options) *sharding.Execution {
+	commit := sharding.CommitOnePhase
+	if o.TwoPhase {
+		commit = sharding.CommitTwoPhase
+	}
 	switch {
 	case !pl.Writes:
 		// Every database's query opens at once and the rows merge.
 		return &sharding.Execution{Parallel: true}
-	case !inTx && st.Kind == analyze.KindDDL:
+	case !o.InTx && st.Kind == analyze.KindDDL:
 		// DDL runs as is: MySQL cannot roll it back.
 		return &sharding.Execution{Parallel: true}
-	case !inTx:
-		return &sharding.Execution{Parallel: true, LocalTx: true, Commit: sharding.CommitOnePhase}
+	case !o.InTx:
+		return &sharding.Execution{Parallel: true, LocalTx: true, Commit: commit}
+	case o.TwoPhase:
+		// On the transaction's participants, one database after another;
+		// they commit with the transaction, in two phases.
+		return &sharding.Execution{Commit: commit}
 	case (pl.Route == sharding.RouteScatter || pl.Route == sharding.RouteMulti) &&
 		(st.Kind == analyze.KindUpdate || st.Kind == analyze.KindDelete):
 		return &sharding.Execution{Tentative: true}

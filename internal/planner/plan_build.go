@@ -20,6 +20,10 @@ type Options struct {
 	// InTx says that the statement runs inside a transaction, which
 	// decides how a statement on several databases executes (Execution).
 	InTx bool
+	// TwoPhase says that writes on several databases commit with
+	// two-phase commit (transactions.cross_shard: two_phase, on a dialect
+	// that can prepare).
+	TwoPhase bool
 }
 
 // Plan plans st, analyzed in the planner's dialect, with the arguments the
@@ -34,7 +38,7 @@ type Options struct {
 func (p *Planner) Plan(ctx context.Context, st *analyze.Statement, args []driver.NamedValue, o Options) (*sharding.Plan, error) {
 	pl, err := p.plan(ctx, st, args, o.Shard)
 	if err == nil && len(pl.Shards) > 1 {
-		pl.Execution = execution(st, pl, o.InTx)
+		pl.Execution = execution(st, pl, o)
 	}
 	return pl, err
 }
