@@ -1,9 +1,18 @@
-// Command grant is Grant's tool: `grant demo` runs a workload through the
-// driver on embedded SQLite and shows what went where.
+// Command grant is Grant's tool:
+//
+//	grant check   -config FILE                       connect to every node and check it
+//	grant explain -config FILE [-json] [-args JSON] SQL    where a statement would run and why
+//	grant health  -config FILE [-watch 1s]           the nodes as routing sees them
+//	grant demo                                       a workload on embedded SQLite
+//
+// FILE is a cluster configuration (YAML or JSON), as sql.Open("grant",
+// "file:FILE") reads it.
 package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -13,9 +22,27 @@ import (
 const usage = `usage: grant <command> [arguments]
 
 commands:
+  check   -config FILE [-timeout 5s]
+          validate the configuration, connect to every node and print a table
+          (role, reachable, server version, read-only, replica lag, prepared
+          transactions); exits 1 naming each node that is wrong
+  explain -config FILE [-json] [-args JSON] [-database NAME] [-live] "SQL"
+          where a statement would run and why: the routing decision and the
+          sharding plan (databases, the SQL each gets, the merge); runs nothing
+  health  -config FILE [-watch 1s] [-timeout 2s]
+          the live node table: in rotation, health, replication and lag,
+          statements in flight on each server, failed checks, last error;
+          without -watch exits 1 when a node is out of rotation
   demo    run a workload through Grant on embedded SQLite (no servers needed)
           and print what went to which node
+
+Run "grant <command> -h" for a command's flags.
 `
+
+// errProblems is returned by a command that ran and found something wrong
+// (a node check failed, a statement was refused): its output said what, so
+// only the exit status remains to give.
+var errProblems = errors.New("problems found")
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -30,6 +57,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	var err error
 	switch args[0] {
+	case "check":
+		err = check(ctx, args[1:], stdout, stderr)
+	case "explain":
+		err = explain(ctx, args[1:], stdout, stderr)
+	case "health":
+		err = health(ctx, args[1:], stdout, stderr)
 	case "demo":
 		err = demo(ctx, args[1:], stdout)
 	case "help", "-h", "--help":
@@ -39,9 +72,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "grant: unknown command %q\n\n%s", args[0], usage)
 		return 2
 	}
-	if err != nil {
-		fmt.Fprintf(stderr, "grant %s: %v\n", args[0], err)
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, new(usageError)):
+		if msg := err.Error(); msg != "" {
+			fmt.Fprintf(stderr, "grant %s: %s\n", args[0], msg)
+		}
+		return 2
+	case errors.Is(err, errProblems):
 		return 1
 	}
-	return 0
+	fmt.Fprintf(stderr, "grant %s: %v\n", args[0], err)
+	return 1
 }

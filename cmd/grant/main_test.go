@@ -42,4 +42,9 @@ func TestUsage(t *testing.T) {
 	assert.Contains(t, errOut.String(), "usage: grant")
 	assert.Equal(t, 2, run(context.Background(), []string{"nope"}, &out, &errOut))
 	assert.Contains(t, errOut.String(), `unknown command "nope"`)
+	out.Reset()
+	assert.Equal(t, 0, run(context.Background(), []string{"help"}, &out, &errOut))
+	for _, cmd := range []string{"check", "explain", "health", "demo"} {
+		assert.Contains(t, out.String(), "\n  "+cmd+" ", cmd)
+	}
 }
