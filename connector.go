@@ -6,6 +6,8 @@ import (
 	"errors"
 	"io"
 
+	"github.com/grantsql/grant/config"
+	"github.com/grantsql/grant/dialect"
 	"github.com/grantsql/grant/internal/engine"
 	"github.com/grantsql/grant/internal/planner"
 	"github.com/grantsql/grant/registry"
@@ -24,7 +26,11 @@ type Connector struct {
 	// and closed with it.
 	resolvers sharding.Resolvers
 	driver    driver.Driver
-	opts      options
+	// stopRecovery ends the background two-phase recovery; recovered is
+	// closed when it has ended.
+	stopRecovery chan struct{}
+	recovered    chan struct{}
+	opts         options
 }
 
 var (
@@ -74,6 +80,11 @@ func newConnector(cfg *Config, d driver.Driver, opts []Option) (*Connector, erro
 	router.Start()
 	c.reg, c.router = reg, router
 	c.engine = engine.New(cfg, reg, router, p, c.opts.logger)
+	if every := cfg.Transactions.Recovery(); every > 0 && p != nil && cfg.Dialect != dialect.SQLite &&
+		cfg.Transactions.CrossShard == config.CrossShardTwoPhase {
+		c.stopRecovery, c.recovered = make(chan struct{}), make(chan struct{})
+		go c.recoverLoop(every, c.stopRecovery, c.recovered)
+	}
 	return c, nil
 }
 
@@ -89,6 +100,11 @@ func (c *Connector) Driver() driver.Driver { return c.driver }
 // Close stops the lag monitor and health checks, closes every node pool
 // and the sharding resolvers that need closing (a plugin's process).
 func (c *Connector) Close() error {
+	if c.stopRecovery != nil {
+		close(c.stopRecovery)
+		<-c.recovered
+		c.stopRecovery = nil
+	}
 	c.router.Close()
 	return errors.Join(c.reg.Close(), c.resolvers.Close())
 }

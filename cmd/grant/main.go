@@ -3,6 +3,7 @@
 //	grant check   -config FILE                       connect to every node and check it
 //	grant explain -config FILE [-json] [-args JSON] SQL    where a statement would run and why
 //	grant health  -config FILE [-watch 1s]           the nodes as routing sees them
+//	grant recover -config FILE                       finish two-phase transactions left in doubt
 //	grant demo                                       a workload on embedded SQLite
 //
 // FILE is a cluster configuration (YAML or JSON), as sql.Open("grant",
@@ -33,6 +34,11 @@ commands:
           the live node table: in rotation, health, replication and lag,
           statements in flight on each server, failed checks, last error;
           without -watch exits 1 when a node is out of rotation
+  recover -config FILE [-timeout 30s]
+          finish the two-phase transactions a crashed process left in doubt:
+          commit those whose coordinator recorded the commit, roll back the
+          others once their coordinator can no longer commit; prints what it
+          did and exits 0 when nothing is left in doubt
   demo    run a workload through Grant on embedded SQLite (no servers needed)
           and print what went to which node
 
@@ -63,6 +69,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = explain(ctx, args[1:], stdout, stderr)
 	case "health":
 		err = health(ctx, args[1:], stdout, stderr)
+	case "recover":
+		err = recoverCmd(ctx, args[1:], stdout, stderr)
 	case "demo":
 		err = demo(ctx, args[1:], stdout)
 	case "help", "-h", "--help":

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"io"
 	"testing"
@@ -101,3 +102,8 @@ func args(vals ...any) []driver.NamedValue {
 }
 
 var bg = context.Background()
+
+// fakeEvent is a call that reached a fake database.
+type fakeEvent = fakedb.Event
+
+var errPrepare = errors.New("prepare refused")

@@ -93,13 +93,15 @@ func (e *Engine) commitTwoPhase(ctx context.Context, parts []*participant) error
 		}
 	}
 	fail := func(step string, at *participant, err error) error {
+		err = fmt.Errorf("grant: two-phase commit of %s: %s on %s: %w (rolled back everywhere)", id, step, at.db.Name, at.pc.Node.Wrap(err))
 		e.rollbackAll(ctx, parts)
 		e.tp.rolledBack.Add(1)
-		return fmt.Errorf("grant: two-phase commit of %s: %s on %s: %w (rolled back everywhere)", id, step, at.db.Name, at.pc.Node.Wrap(err))
+		return err
 	}
 	if coord == nil {
 		return fail("finding the coordinator", parts[0], errors.New("no participant holds the decision"))
 	}
+	twopc.Failpoint("committing")
 	for _, p := range parts {
 		if !p.wrote && p != coord {
 			if err := p.commitLocal(ctx); err != nil {

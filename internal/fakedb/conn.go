@@ -177,6 +177,9 @@ func (c *conn) exec(ctx context.Context, op, q string, args []driver.NamedValue)
 	if err := c.do(ctx, op, q, args); err != nil {
 		return nil, err
 	}
+	if c.db.twoPhase(c, q) {
+		return result{0}, nil
+	}
 	c.wrote(q)
 	n := int64(1)
 	if c.db.Affected != nil {
@@ -195,6 +198,9 @@ func (c *conn) query(ctx context.Context, op, q string, args []driver.NamedValue
 	results := DefaultResults
 	if c.db.Results != nil {
 		results = c.db.Results
+	}
+	if sets, ok := c.db.twoPhaseQuery(q); ok {
+		return c.db.newRows(sets), nil
 	}
 	return c.db.newRows(results(q, args)), nil
 }

@@ -77,6 +77,7 @@ type DB struct {
 	conns     []driver.Conn
 	rows      []driver.Rows
 	committed []string
+	prepared  map[string][]string // PREPARE TRANSACTION gid -> its writes
 	nconn     int
 }
 

@@ -50,7 +50,13 @@ func Record(ctx context.Context, pc *registry.Conn, id ID, participants []string
 // insert waits for it (at most wait) and fails if it commits. So a branch
 // is rolled back only once the coordinator can no longer commit.
 func Decide(ctx context.Context, d dialect.Dialect, pc *registry.Conn, id ID, participants []string, wait time.Duration) (bool, error) {
-	if state, err := one(ctx, pc, "SELECT state FROM "+Table+" WHERE gid = '"+id.String()+"'"); err != nil || state != "" {
+	state, err := one(ctx, pc, "SELECT state FROM "+Table+" WHERE gid = '"+id.String()+"'")
+	if missingTable(err) {
+		// No decision was ever recorded here: the abort is recorded in a
+		// new table.
+		state, err = "", EnsureTable(ctx, pc)
+	}
+	if err != nil || state != "" {
 		return state == Committed, err
 	}
 	tx, err := pc.Begin(ctx, driver.TxOptions{})

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
+	"time"
 
 	"github.com/grantsql/grant/dialect"
 	"github.com/grantsql/grant/registry"
@@ -101,11 +101,13 @@ func RollbackActive(ctx context.Context, pc *registry.Conn, b Branch) error {
 }
 
 // Prepared lists the Grant branches prepared on the server of pc whose
-// database is db.
-func Prepared(ctx context.Context, d dialect.Dialect, pc *registry.Conn, db string) ([]Branch, error) {
-	q := "XA RECOVER FORMAT='SQL'"
+// database is db; on PostgreSQL only those prepared at least minAge ago (a
+// live coordinator finishes younger ones itself).
+func Prepared(ctx context.Context, d dialect.Dialect, pc *registry.Conn, db string, minAge time.Duration) ([]Branch, error) {
+	q := "XA RECOVER" // formatID, gtrid_length, bqual_length, data
 	if d == dialect.Postgres {
-		q = "SELECT gid FROM pg_prepared_xacts WHERE gid LIKE 'grant:%' AND database = current_database()"
+		q = "SELECT gid FROM pg_prepared_xacts WHERE gid LIKE 'grant:%' AND database = current_database()" +
+			" AND prepared <= now() - interval '" + strconv.Itoa(int(minAge.Milliseconds())) + " milliseconds'"
 	}
 	rows, st, err := pc.Query(ctx, q, nil, false)
 	if err != nil {
@@ -129,8 +131,8 @@ func Prepared(ctx context.Context, d dialect.Dialect, pc *registry.Conn, db stri
 		var ok bool
 		if d == dialect.Postgres {
 			b, ok = parseGID(text(row[0]))
-		} else {
-			b, ok = parseXID(text(row[len(row)-1]))
+		} else if len(row) == 4 {
+			b, ok = parseXID(text(row[1]), text(row[2]), text(row[3]))
 		}
 		if ok && b.Database == db {
 			out = append(out, b)
@@ -138,14 +140,16 @@ func Prepared(ctx context.Context, d dialect.Dialect, pc *registry.Conn, db stri
 	}
 }
 
-// parseXID reads XA RECOVER FORMAT='SQL' data: 'gtrid','bqual'.
-func parseXID(s string) (Branch, bool) {
-	gtrid, bqual, ok := strings.Cut(s, "','")
-	if !ok || !strings.HasPrefix(gtrid, "'") || !strings.HasSuffix(bqual, "'") {
+// parseXID reads a row of XA RECOVER: the lengths of gtrid and bqual, and
+// data, gtrid then bqual.
+func parseXID(gtridLen, bqualLen, data string) (Branch, bool) {
+	g, err1 := strconv.Atoi(gtridLen)
+	q, err2 := strconv.Atoi(bqualLen)
+	if err1 != nil || err2 != nil || g < 0 || q <= 0 || g+q != len(data) {
 		return Branch{}, false
 	}
-	id, ok := Parse(gtrid[1:])
-	return Branch{ID: id, Database: bqual[:len(bqual)-1]}, ok
+	id, ok := Parse(data[:g])
+	return Branch{ID: id, Database: data[g:]}, ok
 }
 
 // one runs q and returns its single value as text.
