@@ -37,11 +37,30 @@ func Load(path string) (*Cluster, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", shown, err)
 	}
+	c.setResolverDir(path)
 	v, err := c.Validate()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", shown, err)
 	}
 	return v, nil
+}
+
+// setResolverDir sets the directory that relative paths of resolvers (a
+// plugin's executable) are read from: that of the file at path.
+func (c *Cluster) setResolverDir(path string) {
+	if c.Sharding == nil {
+		return
+	}
+	dir, err := filepath.Abs(filepath.Dir(path))
+	if err != nil {
+		dir = filepath.Dir(path)
+	}
+	for name, s := range c.Sharding.Resolvers {
+		if s.Dir == "" {
+			s.Dir = dir
+			c.Sharding.Resolvers[name] = s
+		}
+	}
 }
 
 // showPath returns a file path as messages show it: quoted, redacted if it

@@ -46,6 +46,11 @@ var builtinResolverTypes = map[string]Factory{
 // funcResolverType is the type that calls the Func named by Spec.Func.
 const funcResolverType = "func"
 
+// pluginResolverType is the type package plugins registers: a resolver in
+// an executable of its own. Programs that use it import that package, which
+// brings in hashicorp/go-plugin and gRPC.
+const pluginResolverType = "plugin"
+
 // NewRegistry returns a Registry holding the built-in types modulo, hash,
 // range, list and func, and no Funcs.
 func NewRegistry() *Registry {
@@ -222,6 +227,9 @@ func (r *Registry) build(name string, spec Spec) (Resolver, error) {
 	case spec.Type == funcResolverType && !isFunc:
 		return nil, resolverConfigErrorf(p+".func", "no function %q is registered with sharding.RegisterFunc", spec.Func)
 	case spec.Type == funcResolverType:
+	case !isFunc && spec.Type == pluginResolverType:
+		return nil, resolverConfigErrorf(p+".type", "resolver type %q is not registered: the program must import "+
+			"github.com/grantsql/grant/plugins (import _ \"github.com/grantsql/grant/plugins\")", spec.Type)
 	case !isFunc:
 		return nil, resolverConfigErrorf(p+".type", "unknown resolver type %q: want one of %s", spec.Type, strings.Join(r.Types(), ", "))
 	case spec.Func != "" && spec.Func != spec.Type:

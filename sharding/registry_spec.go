@@ -3,6 +3,8 @@ package sharding
 import (
 	"fmt"
 	"slices"
+
+	"github.com/grantsql/grant/routing/routecfg"
 )
 
 // Spec is the specification of one named resolver: one entry of the sharding
@@ -12,6 +14,7 @@ import (
 //	by_region:   {type: range, ranges: [{to: 1000, database: s0}, {from: 1000, database: s1}]}
 //	by_country:  {type: list, values: {"us": s0, "eu": s1}, default: s2}
 //	by_tenant:   {type: func, func: tenant_shard, databases: [s0, s1]}
+//	by_geo:      {type: plugin, path: ./bin/geo-resolver, sha256: 3f1c..., databases: [s0, s1]}
 //
 // Each built-in type reads only its own fields and rejects the others, so a
 // misplaced field is an error, not silently ignored.
@@ -46,10 +49,52 @@ type Spec struct {
 	// Options carries settings for types added with Register (plugins, user
 	// code). The built-in types take none.
 	Options map[string]any `yaml:"options,omitempty" json:"options,omitempty"`
+
+	// Path is the executable of a plugin resolver (package plugins):
+	// absolute, or relative to Dir.
+	Path string `yaml:"path,omitempty" json:"path,omitempty"`
+
+	// SHA256 is the SHA-256 checksum of the executable at Path, in
+	// hexadecimal, checked before every start of the plugin.
+	SHA256 string `yaml:"sha256,omitempty" json:"sha256,omitempty"`
+
+	// Args are the command-line arguments of a plugin resolver.
+	Args []string `yaml:"args,omitempty" json:"args,omitempty"`
+
+	// Timeout bounds each call of a plugin resolver ("200ms"); zero means
+	// the type's default.
+	Timeout routecfg.Duration `yaml:"timeout,omitempty" json:"timeout,omitempty"`
+
+	// Cache, when set, keeps a plugin resolver's answers in memory.
+	Cache *CacheSpec `yaml:"cache,omitempty" json:"cache,omitempty"`
+
+	// Dir is the directory a relative Path is read from: config.Load sets
+	// it to the configuration file's directory. Empty means the working
+	// directory. It is never read from a file.
+	Dir string `yaml:"-" json:"-"`
+}
+
+// CacheSpec sizes the answer cache of a resolver type that keeps one (a
+// plugin resolver): {size: 100000, ttl: 5m}.
+type CacheSpec struct {
+	// Size is the most keys kept; it must be positive.
+	Size int `yaml:"size" json:"size"`
+	// TTL is how long an answer is kept; zero means until it is evicted.
+	TTL routecfg.Duration `yaml:"ttl,omitempty" json:"ttl,omitempty"`
 }
 
 // resolverPath is the configuration key of the resolver named name.
 func resolverPath(name string) string { return "sharding.resolvers." + name }
+
+// OnlyFields returns a *ConfigError naming the first field of s, other than
+// Type, that is set but not in allowed (the names as the file writes them:
+// databases, ranges, key_type, values, default, func, options, path, sha256,
+// args, timeout, cache), with path as the resolver's configuration key. A
+// type added with Register or RegisterType calls it so that a misplaced
+// field is an error, as the built-in types do.
+func (s *Spec) OnlyFields(path string, allowed ...string) error {
+	return s.onlyFields(path, allowed...)
+}
 
 // onlyFields returns an error naming the first field other than Type that is
 // set but not in allowed.
@@ -65,6 +110,11 @@ func (s *Spec) onlyFields(path string, allowed ...string) error {
 		{"default", s.Default != ""},
 		{"func", s.Func != ""},
 		{"options", len(s.Options) > 0},
+		{"path", s.Path != ""},
+		{"sha256", s.SHA256 != ""},
+		{"args", len(s.Args) > 0},
+		{"timeout", s.Timeout != 0},
+		{"cache", s.Cache != nil},
 	}
 	for _, f := range set {
 		if f.isSet && !slices.Contains(allowed, f.field) {

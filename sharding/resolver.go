@@ -37,6 +37,22 @@ type RangeResolver interface {
 	ResolveRange(ctx context.Context, lo, hi Bound) ([]string, error)
 }
 
+// BatchResolver is a Resolver that resolves several keys in one call, for a
+// resolver whose every call has a fixed cost (a plugin process, a service).
+// The planner uses it where it resolves several keys of one table: the
+// values of an IN list, the rows of a multi-row INSERT. Other resolvers are
+// called once per key.
+type BatchResolver interface {
+	Resolver
+
+	// ResolveBatch returns the database of each key: out[i] is the database
+	// of keys[i], as Resolve would return it, or "" when Resolve would
+	// reject the key with ErrNullKey or ErrNoShard (no database holds it).
+	// Any other error fails the whole batch; it names the key it is about,
+	// as Resolve's error does. len(out) == len(keys) when err is nil.
+	ResolveBatch(ctx context.Context, keys []Key) (out []string, err error)
+}
+
 // Bound is one end of an interval for RangeResolver.ResolveRange. The zero
 // Bound is unbounded.
 type Bound struct {

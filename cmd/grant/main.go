@@ -18,6 +18,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+
+	_ "github.com/grantsql/grant/plugins" // configurations may name plugin resolvers
 )
 
 const usage = `usage: grant <command> [arguments]

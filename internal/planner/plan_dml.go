@@ -93,6 +93,12 @@ func (s *planState) insertRoute(comps []component) *insertRows {
 		s.refuse(t, "the INSERT does not give shard key column "+t.key, nil)
 		return nil
 	}
+	if br, ok := t.resolver.(sharding.BatchResolver); ok && len(keys) > 1 {
+		if err := s.resolveBatch(br, keys); err != nil {
+			s.refuse(t, fmt.Sprintf("row %d: %v", s.rowOf(keys, err)+1, err), err)
+			return nil
+		}
+	}
 	rows := &insertRows{t: t, dbs: make([]int, len(keys))}
 	for i, e := range keys {
 		db, err := s.rowKey(t, e)
@@ -129,11 +135,29 @@ func (s *planState) rowKey(t *table, e *analyze.Expr) (int, error) {
 	case state == valueUnknown:
 		return -1, errors.New("shard key " + t.key + " is DEFAULT or an expression (" + e.Text + "), not a value")
 	}
+	if b, ok := s.batched[e]; ok && !b.single && b.db >= 0 {
+		return b.db, nil
+	}
 	db, err := t.resolver.Resolve(s.ctx, sharding.KeyOf(v))
 	if err != nil {
 		return -1, err
 	}
 	return s.p.dbIndex[db], nil
+}
+
+// rowOf returns the index of the row whose key a batch's error names (a
+// *sharding.KeyError), or 0.
+func (s *planState) rowOf(keys []*analyze.Expr, err error) int {
+	var ke *sharding.KeyError
+	if !errors.As(err, &ke) {
+		return 0
+	}
+	for i, e := range keys {
+		if v, state, _ := s.keyValue(e); state == valueOK && sharding.KeyOf(v).String() == ke.Key.String() {
+			return i
+		}
+	}
+	return 0
 }
 
 // upsertKey refuses an upsert that changes the key, except to the inserted

@@ -102,6 +102,9 @@ func (p *Planner) fastInsert(ctx context.Context, st *analyze.Statement, args []
 	if col < 0 {
 		return nil
 	}
+	if _, batch := t.resolver.(sharding.BatchResolver); batch && p.insertRows(ins) > 1 {
+		return nil // the general path resolves every row's key in one call
+	}
 	if up := ins.Upsert; up != nil {
 		for i := range up.Set {
 			if p.nameEq(up.Set[i].Column.Name, t.key) {

@@ -5,6 +5,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -28,6 +29,16 @@ type valuer struct {
 	ctx  context.Context // of the statement, for the resolvers
 	p    *Planner
 	args []driver.NamedValue
+	// batched holds the key expressions met by resolveBatch: the database
+	// index of each (-1: none holds it), or single when it is left to
+	// the single-key path.
+	batched map[*analyze.Expr]batchedKey
+}
+
+// batchedKey is the outcome of resolveBatch for one key expression.
+type batchedKey struct {
+	db     int
+	single bool
 }
 
 // keyValue returns the Go value of a literal or placeholder expression.
@@ -153,6 +164,102 @@ func (s *valuer) exprKey(t *table, e *analyze.Expr) (int, valueState, error) {
 	}
 	i, err := s.resolveValue(t, v)
 	return i, valueOK, err
+}
+
+// exprKey is valuer.exprKey on the general path: the key of a table whose
+// resolver is a sharding.BatchResolver is resolved together with the other
+// values of its IN list or the other rows of its INSERT, in one call.
+func (s *planState) exprKey(t *table, e *analyze.Expr) (int, valueState, error) {
+	b, met := s.batched[e]
+	if br, ok := t.resolver.(sharding.BatchResolver); ok && !met {
+		if sib := s.siblings(t, e); len(sib) > 1 {
+			if err := s.resolveBatch(br, sib); err != nil {
+				return -1, valueOK, err
+			}
+			b, met = s.batched[e]
+		}
+	}
+	if met && !b.single {
+		return b.db, valueOK, nil
+	}
+	return s.valuer.exprKey(t, e)
+}
+
+// siblings returns the key expressions of t resolved with e: those of the
+// IN list or of the INSERT rows e is one of; nil for another e.
+func (s *planState) siblings(t *table, e *analyze.Expr) []*analyze.Expr {
+	for k := range s.cons {
+		c := s.cons[k].c
+		if c.Kind != analyze.CondIn || s.insts[s.cons[k].inst].t != t {
+			continue
+		}
+		for j := range c.Values {
+			if &c.Values[j] == e {
+				out := make([]*analyze.Expr, len(c.Values))
+				for i := range c.Values {
+					out[i] = &c.Values[i]
+				}
+				return out
+			}
+		}
+	}
+	if s.st.Insert != nil {
+		if rows := s.insertKeyExprs(t); slices.Contains(rows, e) {
+			return rows
+		}
+	}
+	return nil
+}
+
+// resolveBatch resolves the key values exprs of one table in one call of
+// br and records the database of each in s.batched. When an expression is
+// not a value (DEFAULT, an expression, a missing argument) or there are
+// fewer than two keys, it records them all as left to the single-key
+// path, which reports on them exactly as without br. A NULL needs no call.
+func (s *valuer) resolveBatch(br sharding.BatchResolver, exprs []*analyze.Expr) error {
+	if s.batched == nil {
+		s.batched = make(map[*analyze.Expr]batchedKey, len(exprs))
+	}
+	keys := make([]sharding.Key, 0, len(exprs))
+	at := make([]*analyze.Expr, 0, len(exprs))
+	batch := true
+	for _, e := range exprs {
+		s.batched[e] = batchedKey{db: -1, single: true}
+		if e == nil {
+			batch = false
+			continue
+		}
+		v, state, err := s.keyValue(e)
+		switch {
+		case err != nil || state == valueUnknown:
+			batch = false
+		case state == valueOK:
+			keys = append(keys, sharding.KeyOf(v))
+			at = append(at, e)
+		}
+	}
+	if !batch || len(keys) < 2 {
+		return nil
+	}
+	dbs, err := br.ResolveBatch(s.ctx, keys)
+	if err != nil {
+		return err
+	}
+	if len(dbs) != len(keys) {
+		return errors.New("resolver answered " + strconv.Itoa(len(dbs)) + " databases for " + strconv.Itoa(len(keys)) + " keys")
+	}
+	for i, e := range at {
+		b := batchedKey{db: -1}
+		if dbs[i] != "" {
+			j, ok := s.p.dbIndex[dbs[i]]
+			if !ok {
+				return errors.New("resolver returned unknown database " + strconv.Quote(dbs[i]))
+			}
+			b.db = j
+		}
+		s.batched[e] = b
+	}
+	return nil
 }
 
 // intArg reads a LIMIT or OFFSET expression: an integer literal or a
