@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"fmt"
+	"io"
 
 	"github.com/grantsql/grant/internal/drivercall"
 )
@@ -185,4 +187,36 @@ func (c *Conn) Release(err error) {
 	_ = c.sc.Close()
 	c.Node.inFlight.Add(-1)
 	*c = Conn{}
+}
+
+// QueryString runs q and returns the first column of its first row as
+// text ("" for no row or NULL): for reading one setting or status value.
+func (c *Conn) QueryString(ctx context.Context, q string, args ...driver.NamedValue) (string, error) {
+	rows, st, err := c.Query(ctx, q, args, false)
+	if err != nil {
+		return "", err
+	}
+	defer func() {
+		rows.Close()
+		if st != nil {
+			st.Close()
+		}
+	}()
+	row := make([]driver.Value, len(rows.Columns()))
+	if err := rows.Next(row); err != nil {
+		if err == io.EOF {
+			return "", nil
+		}
+		return "", err
+	}
+	switch v := row[0].(type) {
+	case string:
+		return v, nil
+	case []byte:
+		return string(v), nil
+	case nil:
+		return "", nil
+	default:
+		return fmt.Sprint(v), nil
+	}
 }

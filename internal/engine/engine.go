@@ -44,6 +44,7 @@ type Engine struct {
 	cache   *analyze.Cache
 	planner *planner.Planner // nil without sharding
 	tp      twoPhaseState
+	locks   *locks
 }
 
 // New returns the engine of a cluster: its validated configuration, node
@@ -58,7 +59,7 @@ func New(cfg *config.Cluster, reg *registry.Registry, router *routing.Router, p 
 	opts := &analyze.Options{PrimaryFunction: cfg.Routing.IsPrimaryFunction,
 		UnknownOnPrimary: cfg.Routing.UnknownFunctions == routecfg.FuncsOnPrimary}
 	e := &Engine{d: cfg.Dialect, retry: cfg.Retry, reg: reg, router: router,
-		cache: analyze.NewCacheWith(0, opts), planner: p}
+		cache: analyze.NewCacheWith(0, opts), planner: p, locks: newLocks(cfg)}
 	// Two-phase commit joins several databases of one cluster: only with
 	// sharding, and not on SQLite, which cannot prepare.
 	e.tp.on = p != nil && cfg.Transactions.CrossShard == config.CrossShardTwoPhase && cfg.Dialect != dialect.SQLite

@@ -11,6 +11,7 @@ import (
 	"github.com/grantsql/grant/registry"
 
 	"github.com/grantsql/grant/internal/analyze"
+	"github.com/grantsql/grant/internal/lockrewrite"
 	"github.com/grantsql/grant/internal/twopc"
 	"github.com/grantsql/grant/merge"
 	"github.com/grantsql/grant/routing"
@@ -26,6 +27,8 @@ type leg struct {
 	sp  step
 	res driver.Result
 	buf *merge.Buffered
+	// timeout is a lock timeout to set around a locking read (locks.go).
+	timeout *lockrewrite.Setting
 }
 
 // legs decides where each database's part of pl runs. In a transaction a

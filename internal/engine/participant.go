@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 
 	"github.com/grantsql/grant/dialect"
+	"github.com/grantsql/grant/internal/lockrewrite"
 	"github.com/grantsql/grant/internal/twopc"
 	"github.com/grantsql/grant/registry"
 	"github.com/grantsql/grant/routing"
@@ -27,8 +28,11 @@ type participant struct {
 	branch   twopc.Branch // the two-phase branch; set for a unit that may need one
 	prepared bool
 	in       routing.Input // what routing knew, for read-your-writes
-	wrote    bool          // a statement may have written here
-	err      error         // the last error seen on pc, for its release
+	// with, when set, begins the transaction instead of BEGIN (SQLite's
+	// BEGIN IMMEDIATE for a transaction begun with a lock request).
+	with  *lockrewrite.Begin
+	wrote bool  // a statement may have written here
+	err   error // the last error seen on pc, for its release
 }
 
 // begin takes a connection of n for session s under ctx (or uses pinned,
@@ -53,6 +57,9 @@ func (p *participant) begin(ctx, txCtx context.Context, s *Session, n *registry.
 // start begins the transaction on p.pc: an XA branch when p.branch is set
 // on MySQL, else a BEGIN transaction with opts.
 func (p *participant) start(ctx context.Context, d dialect.Dialect, opts driver.TxOptions) error {
+	if p.with != nil {
+		return p.beginWith(ctx, d, p.with)
+	}
 	if p.branch.Database == "" || !twopc.StartsXA(d) {
 		tx, err := p.pc.Begin(ctx, opts)
 		p.tx = tx

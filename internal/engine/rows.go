@@ -38,9 +38,10 @@ type rows struct {
 	dc       driver.Conn
 	recordOn bool
 
-	guard roGuard  // read-only enforcement, ended at Close
-	home  *Session // takes pc back at Close, when the statement's session
-	box   *rowsBox // the pooled value holding r
+	guard   roGuard  // read-only enforcement, ended at Close
+	restore restore  // a setting changed around the query, restored at Close
+	home    *Session // takes pc back at Close, when the statement's session
+	box     *rowsBox // the pooled value holding r
 }
 
 // rowsBox is the pooled value: rows, plus, under Go 1.27, the column
@@ -104,6 +105,13 @@ func (r *rows) Close() error {
 		if gerr := r.guard.end(err); err == nil {
 			err = gerr
 		}
+	}
+	stmtErr := r.err
+	if stmtErr == nil {
+		stmtErr = err
+	}
+	if rerr := r.restore.run(stmtErr); err == nil {
+		err = rerr
 	}
 	if r.st != nil {
 		if serr := r.st.Close(); err == nil {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/grantsql/grant/dialect"
 	"github.com/grantsql/grant/interceptors"
+	"github.com/grantsql/grant/locking"
 	"github.com/grantsql/grant/registry"
 	"github.com/grantsql/grant/routing"
 )
@@ -76,15 +77,26 @@ func (s *Session) Query(ctx context.Context, q string, args []driver.NamedValue,
 		}
 		return noRows{}, nil
 	}
-	sp, pl, err := s.plan(ctx, st, args)
+	lk, err := s.lock(ctx, st, q, args)
 	if err != nil {
 		return nil, err
 	}
-	if pl != nil {
-		return s.queryShards(ctx, st, pl)
+	sp, pl, err := s.plan(ctx, lk.st, lk.args)
+	if err != nil {
+		return nil, err
 	}
-	out, err := s.single(ctx, &sp, call{q: q, args: args, prepared: prepared, query: true})
-	return out.rows, err
+	var r driver.Rows
+	if pl != nil {
+		r, err = s.queryShards(ctx, &lk, pl)
+	} else {
+		var out outcome
+		out, err = s.single(ctx, &sp, call{q: lk.q, args: lk.args, prepared: prepared, query: true, timeout: lk.timeout})
+		r = out.rows
+	}
+	if err != nil || lk.ver == nil {
+		return r, err
+	}
+	return lk.checkQuery(r)
 }
 
 // Exec runs a statement that returns no rows; prepared as for Query.
@@ -96,15 +108,26 @@ func (s *Session) Exec(ctx context.Context, q string, args []driver.NamedValue, 
 	if s.txSavepoint(st) {
 		return s.tx.savepoint(ctx, st, q, args)
 	}
-	sp, pl, err := s.plan(ctx, st, args)
+	lk, err := s.lock(ctx, st, q, args)
 	if err != nil {
 		return nil, err
 	}
-	if pl != nil {
-		return s.execShards(ctx, st, pl)
+	sp, pl, err := s.plan(ctx, lk.st, lk.args)
+	if err != nil {
+		return nil, err
 	}
-	out, err := s.single(ctx, &sp, call{q: q, args: args, prepared: prepared})
-	return out.res, err
+	var res driver.Result
+	if pl != nil {
+		res, err = s.execShards(ctx, lk.st, pl)
+	} else {
+		var out outcome
+		out, err = s.single(ctx, &sp, call{q: lk.q, args: lk.args, prepared: prepared, timeout: lk.timeout})
+		res = out.res
+	}
+	if err != nil || lk.ver == nil {
+		return res, err
+	}
+	return res, lk.checkExec(res)
 }
 
 // Begin starts a transaction where routing puts it (the primary; a replica
@@ -128,6 +151,11 @@ func (s *Session) Begin(ctx context.Context, opts driver.TxOptions) (*Tx, error)
 		tx.opts.ReadOnly, tx.enforced = true, true
 	}
 	tx.parts = tx.buf[:0]
+	if r, ok := locking.FromContext(ctx); ok {
+		if err := s.beginLocked(ctx, tx, r); err != nil {
+			return nil, err
+		}
+	}
 	if s.e.planner == nil {
 		db, err := s.e.database(o.Database())
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"database/sql/driver"
 	"time"
 
+	"github.com/grantsql/grant/internal/lockrewrite"
 	"github.com/grantsql/grant/registry"
 )
 
@@ -19,6 +20,8 @@ type call struct {
 	// readOnly: on a primary, outside a transaction, the statement runs
 	// with the server refusing writes (see readonly.go).
 	readOnly bool
+	// timeout is a lock timeout to set around the statement (locks.go).
+	timeout *lockrewrite.Setting
 }
 
 // outcome is what a call returns: rows for a query, a result otherwise.
@@ -83,16 +86,25 @@ func (e *Engine) run(ctx context.Context, sp *step, pc *registry.Conn, r *rows, 
 			return out, err
 		}
 	}
+	var rs restore
+	if c.timeout != nil {
+		var err error
+		if rs, err = setAround(ctx, e.d, pc, c.timeout); err != nil {
+			g.end(err)
+			return out, err
+		}
+	}
 	if c.query {
 		base, st, err := pc.Query(ctx, c.q, c.args, c.prepared)
 		if err != nil {
 			g.end(err)
+			rs.run(err)
 			return out, err
 		}
 		if record {
 			r.record(e, ctx, sp.in, pc.Driver())
 		}
-		r.guard = g
+		r.guard, r.restore = g, rs
 		out.rows = r.start(base, st, pc.Node)
 		return out, nil
 	}
@@ -102,6 +114,9 @@ func (e *Engine) run(ctx context.Context, sp *step, pc *registry.Conn, r *rows, 
 		if gerr := g.end(err); err == nil {
 			err = gerr
 		}
+	}
+	if rerr := rs.run(err); err == nil {
+		err = rerr
 	}
 	if err == nil && record {
 		e.recordWrite(ctx, sp.in, pc.Driver())

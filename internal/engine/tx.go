@@ -5,6 +5,7 @@ import (
 	"database/sql/driver"
 	"fmt"
 
+	"github.com/grantsql/grant/internal/lockrewrite"
 	"github.com/grantsql/grant/internal/twopc"
 
 	"github.com/grantsql/grant/registry"
@@ -40,6 +41,11 @@ type Tx struct {
 	done   bool
 	// enforced: begun under PreventWrites, READ ONLY on the server.
 	enforced bool
+	// with begins each participant when the server has no row locks and
+	// Begin's context asked for a lock (SQLite: BEGIN IMMEDIATE); the
+	// transaction then holds the write lock (writeLocked).
+	with        *lockrewrite.Begin
+	writeLocked bool
 }
 
 // errTxDone mirrors database/sql's sql.ErrTxDone for the driver side.
@@ -74,7 +80,7 @@ func (t *Tx) enlist(ctx context.Context, db *registry.Database) (*participant, e
 	if len(t.parts) > 0 {
 		p = new(participant)
 	}
-	*p = participant{db: db, in: in}
+	*p = participant{db: db, in: in, with: t.with}
 	if s.e.tp.on {
 		if len(t.parts) == 0 {
 			t.id = twopc.NewID(db.Name)
@@ -98,6 +104,7 @@ func (t *Tx) enlist(ctx context.Context, db *registry.Database) (*participant, e
 		return nil, err
 	}
 	t.parts = append(t.parts, p)
+	t.writeLocked = t.with != nil
 	return p, nil
 }
 

@@ -154,24 +154,7 @@ func parseXID(gtridLen, bqualLen, data string) (Branch, bool) {
 
 // one runs q and returns its single value as text.
 func one(ctx context.Context, pc *registry.Conn, q string, args ...driver.NamedValue) (string, error) {
-	rows, st, err := pc.Query(ctx, q, args, false)
-	if err != nil {
-		return "", err
-	}
-	defer func() {
-		rows.Close()
-		if st != nil {
-			st.Close()
-		}
-	}()
-	row := make([]driver.Value, len(rows.Columns()))
-	if err := rows.Next(row); err != nil {
-		if err == io.EOF {
-			return "", nil
-		}
-		return "", err
-	}
-	return text(row[0]), nil
+	return pc.QueryString(ctx, q, args...)
 }
 
 func text(v driver.Value) string {
