@@ -11,10 +11,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"net/url"
-	"path/filepath"
-	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -135,59 +131,10 @@ func shardOfDay(n, day int) int {
 	return i
 }
 
-// shardDatabase creates the database name on tg's server (dropping a
-// leftover first, and again when t ends) and returns its DSN; for SQLite,
-// a new file.
+// shardDatabase creates the database name on tg's server (dropped when t
+// ends) and returns its DSN; for SQLite, a new file.
 func shardDatabase(t *testing.T, tg target, name string) string {
-	if tg.d == dialect.SQLite {
-		return "file:" + filepath.Join(t.TempDir(), name+".db") + "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)"
-	}
-	ctx := context.Background()
-	admin, err := sql.Open(tg.d.DriverName(), tg.primary)
-	require.NoError(t, err)
-	drop := "DROP DATABASE IF EXISTS " + name
-	create := "CREATE DATABASE " + name
-	if tg.d == dialect.Postgres {
-		drop += " WITH (FORCE)"
-		create += " TEMPLATE template0" // template0 never has sessions
-	}
-	_, err = admin.ExecContext(ctx, drop)
-	require.NoError(t, err)
-	_, err = admin.ExecContext(ctx, create)
-	require.NoError(t, err)
-	// Cleanups run last-registered first: this one after every connection
-	// to the new database is closed.
-	t.Cleanup(func() {
-		defer admin.Close()
-		if _, err := admin.ExecContext(ctx, drop); err != nil {
-			t.Errorf("dropping database %s: %v", name, err)
-		}
-	})
-	if tg.d == dialect.Postgres {
-		return pgWithDatabase(t, tg.primary, name)
-	}
-	// go-sql-driver/mysql: user:pw@tcp(host)/db?params
-	dsn, params := tg.primary, ""
-	if i := strings.LastIndexByte(dsn, '?'); i > strings.LastIndexByte(dsn, '/') {
-		dsn, params = dsn[:i], dsn[i:]
-	}
-	return dsn[:strings.LastIndexByte(dsn, '/')+1] + name + params
-}
-
-var pgDBNameParam = regexp.MustCompile(`(^|\s)dbname=\S*`)
-
-// pgWithDatabase rewrites the database of a pgx URL or keyword DSN.
-func pgWithDatabase(t *testing.T, dsn, name string) string {
-	if strings.Contains(dsn, "://") {
-		u, err := url.Parse(dsn)
-		require.NoError(t, err)
-		u.Path = "/" + name
-		return u.String()
-	}
-	if pgDBNameParam.MatchString(dsn) {
-		return pgDBNameParam.ReplaceAllString(dsn, "${1}dbname="+name)
-	}
-	return dsn + " dbname=" + name
+	return testenv.Database(t, tg.d, tg.primary, name)
 }
 
 // openDirect opens dsn with the dialect's real driver, closed when t ends.

@@ -1,10 +1,8 @@
 package plugins_test
 
 import (
-	"context"
 	"database/sql"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -41,30 +39,9 @@ func sqliteCluster(t *testing.T) *cluster {
 // server, dropped when t ends.
 func postgresCluster(t *testing.T) *cluster {
 	dsn := testenv.PostgresDSN(t)
-	u, err := url.Parse(dsn)
-	if err != nil || u.Scheme == "" {
-		t.Skip("the PostgreSQL DSN is not a URL")
-	}
-	admin, err := sql.Open("pgx", dsn)
-	require.NoError(t, err)
-	t.Cleanup(func() { admin.Close() })
 	c := &cluster{d: dialect.Postgres, dsns: map[string]string{}}
-	ctx := context.Background()
 	for _, s := range shards {
-		name := fmt.Sprintf("grant_plugins_%d_%s", os.Getpid(), s)
-		drop := "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"
-		_, err := admin.ExecContext(ctx, drop)
-		require.NoError(t, err)
-		_, err = admin.ExecContext(ctx, "CREATE DATABASE "+name+" TEMPLATE template0")
-		require.NoError(t, err)
-		t.Cleanup(func() {
-			if _, err := admin.ExecContext(ctx, drop); err != nil {
-				t.Errorf("dropping %s: %v", name, err)
-			}
-		})
-		su := *u
-		su.Path = "/" + name
-		c.dsns[s] = su.String()
+		c.dsns[s] = testenv.Database(t, dialect.Postgres, dsn, fmt.Sprintf("grant_plugins_%d_%s", os.Getpid(), s))
 	}
 	return c
 }

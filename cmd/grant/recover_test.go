@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"net/url"
 	"strings"
 	"testing"
 
@@ -12,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/grantsql/grant/dialect"
 	"github.com/grantsql/grant/internal/testenv"
 )
 
@@ -20,22 +20,9 @@ import (
 // nothing is left in doubt.
 func TestRecoverPostgres(t *testing.T) {
 	base := testenv.PostgresDSN(t)
-	u, err := url.Parse(base)
-	require.NoError(t, err)
-	admin, err := sql.Open("pgx", base)
-	require.NoError(t, err)
-	defer admin.Close()
 	dsn := map[string]string{}
 	for _, s := range []string{"s0", "s1"} {
-		name := "grant_test_recover_" + s
-		_, err := admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
-		require.NoError(t, err)
-		_, err = admin.Exec("CREATE DATABASE " + name + " TEMPLATE template0")
-		require.NoError(t, err)
-		t.Cleanup(func() { admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)") })
-		v := *u
-		v.Path = "/" + name
-		dsn[s] = v.String()
+		dsn[s] = testenv.Database(t, dialect.Postgres, base, "grant_test_recover_"+s)
 	}
 	s0, err := sql.Open("pgx", dsn["s0"])
 	require.NoError(t, err)
@@ -85,7 +72,7 @@ transactions: {recovery_interval: 0s}
 	rows.Close()
 	assert.Equal(t, []int{1}, ids, "the committed branch only")
 	var n int
-	require.NoError(t, admin.QueryRow("SELECT count(*) FROM pg_prepared_xacts WHERE gid LIKE 'grant:s0:%'").Scan(&n))
+	require.NoError(t, s1.QueryRow("SELECT count(*) FROM pg_prepared_xacts WHERE gid LIKE 'grant:s0:%'").Scan(&n))
 	assert.Zero(t, n)
 
 	code, out, _ = grantCmd(ctx, "recover", "-config", config)
