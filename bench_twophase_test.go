@@ -1,0 +1,75 @@
+package grant_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/grantsql/grant"
+	"github.com/grantsql/grant/config"
+	"github.com/grantsql/grant/dialect"
+	"github.com/grantsql/grant/internal/testenv"
+	"github.com/grantsql/grant/sharding"
+)
+
+// benchTwoPhase compares, on one server, a transaction writing one row to
+// each of two databases (two-phase commit through Grant) with the same two
+// writes in one database (one commit), through Grant and through the raw
+// driver.
+func benchTwoPhase(b *testing.B, d dialect.Dialect, adminDSN string) {
+	ph := qmark
+	if d == dialect.Postgres {
+		ph = dollar
+	}
+	dsns := make([]string, 2)
+	for i := range dsns {
+		dsns[i] = testenv.Database(b, d, adminDSN, fmt.Sprintf("grant_test_bench_tp_%d", i))
+	}
+	c, err := grant.NewConnector(&grant.Config{Dialect: d, DefaultDatabase: "s0",
+		Databases: map[string]*config.Database{"s0": {Primary: dsns[0]}, "s1": {Primary: dsns[1]}},
+		Health:    config.Health{Disabled: true},
+		Sharding: &sharding.Config{
+			Resolvers: map[string]sharding.Spec{"m": {Type: "modulo", Databases: []string{"s0", "s1"}}},
+			Tables:    map[string]sharding.TableConfig{"bench_tp": {Key: "k", Resolver: "m"}},
+		}})
+	require.NoError(b, err)
+	gr := sql.OpenDB(c)
+	raw, err := sql.Open(d.DriverName(), dsns[0])
+	require.NoError(b, err)
+	b.Cleanup(func() { gr.Close(); raw.Close() })
+	_, err = gr.Exec("CREATE TABLE bench_tp (id BIGINT PRIMARY KEY, k BIGINT NOT NULL)")
+	require.NoError(b, err)
+
+	insert := "INSERT INTO bench_tp (id, k) VALUES (" + ph(1) + ", " + ph(2) + ")"
+	ctx := context.Background()
+	next := int64(0)
+	// run writes keys k1 and k2 (their parity picks the shard) in one
+	// transaction per iteration.
+	run := func(b *testing.B, db *sql.DB, k1, k2 int64) {
+		b.ReportAllocs()
+		for b.Loop() {
+			tx, err := db.BeginTx(ctx, nil)
+			require.NoError(b, err)
+			next += 2
+			_, err = tx.ExecContext(ctx, insert, next, k1)
+			require.NoError(b, err)
+			_, err = tx.ExecContext(ctx, insert, next+1, k2)
+			require.NoError(b, err)
+			require.NoError(b, tx.Commit())
+		}
+	}
+	b.Run("commit=raw-one-database", func(b *testing.B) { run(b, raw, 0, 2) })
+	b.Run("commit=grant-one-database", func(b *testing.B) { run(b, gr, 0, 2) })
+	b.Run("commit=grant-two-phase", func(b *testing.B) { run(b, gr, 0, 1) })
+}
+
+func BenchmarkTwoPhasePostgres(b *testing.B) {
+	benchTwoPhase(b, dialect.Postgres, testenv.PostgresDSN(b))
+}
+
+func BenchmarkTwoPhaseMariaDB(b *testing.B) {
+	benchTwoPhase(b, dialect.MySQL, testenv.MySQLDSN(b))
+}
