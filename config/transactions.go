@@ -42,6 +42,10 @@ func (t Transactions) Recovery() time.Duration {
 	return t.RecoveryInterval.D()
 }
 
+// DefaultVersionColumn is every table's optimistic-locking version column
+// when the configuration has no locking section.
+const DefaultVersionColumn = "lock_version"
+
 // validateTransactions checks and defaults the transactions and locking
 // sections.
 func (c *Cluster) validateTransactions(errs *collector) {
@@ -54,6 +58,10 @@ func (c *Cluster) validateTransactions(errs *collector) {
 	}
 	if r := c.Transactions.RecoveryInterval; r != nil && r.D() < 0 {
 		errs.add("transactions.recovery_interval", "must not be negative")
+	}
+	if c.Locking == nil {
+		// Rails' convention: every table's version column is lock_version.
+		c.Locking = &lockcfg.Config{VersionColumn: DefaultVersionColumn}
 	}
 	if c.Locking != nil {
 		for _, err := range c.Locking.Validate("locking") {
