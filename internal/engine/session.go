@@ -7,9 +7,11 @@ import (
 
 	"github.com/grantsql/grant/dialect"
 	"github.com/grantsql/grant/interceptors"
+	"github.com/grantsql/grant/internal/analyze"
 	"github.com/grantsql/grant/locking"
 	"github.com/grantsql/grant/registry"
 	"github.com/grantsql/grant/routing"
+	"github.com/grantsql/grant/sharding"
 )
 
 // Session is one virtual connection: its open transaction, the physical
@@ -77,11 +79,7 @@ func (s *Session) Query(ctx context.Context, q string, args []driver.NamedValue,
 		}
 		return noRows{}, nil
 	}
-	lk, err := s.lock(ctx, st, q, args)
-	if err != nil {
-		return nil, err
-	}
-	sp, pl, err := s.plan(ctx, lk.st, lk.args)
+	lk, sp, pl, err := s.prepare(ctx, st, q, args)
 	if err != nil {
 		return nil, err
 	}
@@ -99,6 +97,17 @@ func (s *Session) Query(ctx context.Context, q string, args []driver.NamedValue,
 	return lk.checkQuery(r)
 }
 
+// prepare makes the statement q (analysis st, arguments args) ready to
+// run: the context's lock request and expected version applied (locks.go),
+// then planned (step.go). What runs is lk.q with lk.args.
+func (s *Session) prepare(ctx context.Context, st *analyze.Statement, q string, args []driver.NamedValue) (lk locked, sp step, pl *sharding.Plan, err error) {
+	if lk, err = s.lock(ctx, st, q, args); err != nil {
+		return lk, sp, nil, err
+	}
+	sp, pl, err = s.plan(ctx, lk.st, lk.args)
+	return lk, sp, pl, err
+}
+
 // Exec runs a statement that returns no rows; prepared as for Query.
 func (s *Session) Exec(ctx context.Context, q string, args []driver.NamedValue, prepared bool) (driver.Result, error) {
 	if s.broken {
@@ -108,11 +117,7 @@ func (s *Session) Exec(ctx context.Context, q string, args []driver.NamedValue, 
 	if s.txSavepoint(st) {
 		return s.tx.savepoint(ctx, st, q, args)
 	}
-	lk, err := s.lock(ctx, st, q, args)
-	if err != nil {
-		return nil, err
-	}
-	sp, pl, err := s.plan(ctx, lk.st, lk.args)
+	lk, sp, pl, err := s.prepare(ctx, st, q, args)
 	if err != nil {
 		return nil, err
 	}
