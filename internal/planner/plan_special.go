@@ -45,6 +45,11 @@ func (s *planState) pinnedRows(t *table, db int) error {
 	return nil
 }
 
+// indexByNameReason is the refusal of a statement on an index named
+// without its table (indexByName).
+const indexByNameReason = "it names an index without its table, so which databases hold the index is unknown: " +
+	"run it on each database that has it, with grant.UseShard (grant.UseDatabase for an unsharded table's index)"
+
 // ddl plans DDL of sharded or broadcast tables: it runs on every database
 // holding them, so migrations through Grant keep every shard's schema alike.
 func (s *planState) ddl() *sharding.Plan {
@@ -68,6 +73,10 @@ func (s *planState) ddl() *sharding.Plan {
 		}
 		set.or(t.dbs)
 	}
+	if first == nil {
+		s.refuse(nil, indexByNameReason, nil)
+		return nil
+	}
 	if s.st.Pins {
 		s.refuse(first, "a temporary table named like a sharded or broadcast table is not planned", nil)
 		return nil
@@ -88,6 +97,10 @@ func (s *planState) ddl() *sharding.Plan {
 // table; the rest is refused.
 func (s *planState) otherKind() *sharding.Plan {
 	t := s.firstTable()
+	if t == nil {
+		s.refuse(nil, indexByNameReason, nil)
+		return nil
+	}
 	if s.st.Kind == analyze.KindShow || (s.st.Read && s.st.Kind == analyze.KindPragma) {
 		db := t.dbs.next(0)
 		if t.broadcast {

@@ -19,7 +19,44 @@ func (p *Planner) Sharded(st *analyze.Statement) bool {
 			return true
 		}
 	}
-	return p.scanTable(st) != nil
+	return p.scanTable(st) != nil || indexByName(st)
+}
+
+// indexByName reports whether st changes or rebuilds an index it names
+// without its table (PostgreSQL and SQLite DROP INDEX, ALTER INDEX, REINDEX,
+// COMMENT ON INDEX; MySQL names the table with ON). Which databases hold
+// the index only their catalogs know, so in a sharded cluster the planner
+// refuses it rather than run it on the default database alone.
+func indexByName(st *analyze.Statement) bool {
+	k := st.Kind
+	if k != analyze.KindDDL && k != analyze.KindOther {
+		return false
+	}
+	var lx analyze.Lexer
+	lx.Reset(st.Dialect, st.SQL)
+	var words [3]analyze.Keyword
+	n := 0
+	for t := lx.Next(); t.Kind != analyze.TokEOF; t = lx.Next() {
+		if t.Kind == analyze.TokComment {
+			continue
+		}
+		if n < len(words) {
+			words[n] = t.Kw
+			n++
+		}
+		if t.Kw == analyze.KwOn && n > 2 {
+			return false // DROP INDEX i ON t: the table is named
+		}
+	}
+	switch {
+	case words[0] == analyze.KwDrop || words[0] == analyze.KwAlter:
+		return words[1] == analyze.KwIndex
+	case words[0] == analyze.KwReindex:
+		return true
+	case words[0] == analyze.KwComment:
+		return words[1] == analyze.KwOn && words[2] == analyze.KwIndex
+	}
+	return false
 }
 
 // scanTable finds a configured table that a statement outside the
