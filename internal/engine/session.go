@@ -79,9 +79,12 @@ func (s *Session) Query(ctx context.Context, q string, args []driver.NamedValue,
 		}
 		return noRows{}, nil
 	}
-	lk, sp, pl, err := s.prepare(ctx, st, q, args)
+	lk, sp, pl, after, err := s.prepare(ctx, st, q, args)
 	if err != nil {
 		return nil, err
+	}
+	if after != nil {
+		defer after()
 	}
 	var r driver.Rows
 	if pl != nil {
@@ -100,12 +103,18 @@ func (s *Session) Query(ctx context.Context, q string, args []driver.NamedValue,
 // prepare makes the statement q (analysis st, arguments args) ready to
 // run: the context's lock request and expected version applied (locks.go),
 // then planned (step.go). What runs is lk.q with lk.args.
-func (s *Session) prepare(ctx context.Context, st *analyze.Statement, q string, args []driver.NamedValue) (lk locked, sp step, pl *sharding.Plan, err error) {
+//
+// after, when not nil, must run once the statement has run: DDL in a
+// transaction on MySQL runs between two XA branches (ddl_mysql.go).
+func (s *Session) prepare(ctx context.Context, st *analyze.Statement, q string, args []driver.NamedValue) (lk locked, sp step, pl *sharding.Plan, after func(), err error) {
 	if lk, err = s.lock(ctx, st, q, args); err != nil {
-		return lk, sp, nil, err
+		return lk, sp, nil, nil, err
 	}
-	sp, pl, err = s.plan(ctx, lk.st, lk.args)
-	return lk, sp, pl, err
+	if sp, pl, err = s.plan(ctx, lk.st, lk.args); err != nil || !s.ddlInXA(lk.st) {
+		return lk, sp, pl, nil, err
+	}
+	after, err = s.implicitCommit(ctx, lk.st, &sp, pl)
+	return lk, sp, pl, after, err
 }
 
 // Exec runs a statement that returns no rows; prepared as for Query.
@@ -117,9 +126,12 @@ func (s *Session) Exec(ctx context.Context, q string, args []driver.NamedValue, 
 	if s.txSavepoint(st) {
 		return s.tx.savepoint(ctx, st, q, args)
 	}
-	lk, sp, pl, err := s.prepare(ctx, st, q, args)
+	lk, sp, pl, after, err := s.prepare(ctx, st, q, args)
 	if err != nil {
 		return nil, err
+	}
+	if after != nil {
+		defer after()
 	}
 	var res driver.Result
 	if pl != nil {
