@@ -8,7 +8,10 @@
 //   - GORM with the gorm.io/driver/* dialectors given an existing *sql.DB:
 //     AutoMigrate, associations, soft delete, transactions and savepoints;
 //   - ent through entsql.OpenDB: schema migration, edges and transactions,
-//     with the client generated under ./ent from ./ent/schema.
+//     with the client generated under ./ent from ./ent/schema;
+//   - goose and golang-migrate: migrations over a sharded cluster, the
+//     sharded and broadcast tables on every shard, the version tables in the
+//     default database (goose_test.go, golang_migrate_test.go).
 //
 // It is a module of its own so that these libraries never enter the import
 // graph of github.com/grantsql/grant; it replaces that module with ../.

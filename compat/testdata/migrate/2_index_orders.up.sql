@@ -1,0 +1,1 @@
+CREATE INDEX mig_orders_customer ON mig_orders (customer_id);

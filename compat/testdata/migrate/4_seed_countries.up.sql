@@ -1,0 +1,1 @@
+INSERT INTO mig_countries (code, name) VALUES ('FR', 'France'), ('JP', 'Japan');

@@ -1,0 +1,1 @@
+ALTER TABLE mig_orders DROP COLUMN note;

@@ -1,0 +1,1 @@
+ALTER TABLE mig_orders ADD COLUMN note VARCHAR(40);
