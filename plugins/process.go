@@ -112,6 +112,9 @@ func (p *process) spawn() (*instance, error) {
 // timeout passes. A call broken by the process's death is sent again to
 // its successor within the same time.
 func (p *process) call(ctx context.Context, a *wire.Args, n int) (*wire.Reply, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err // an ended caller is not raced against a quick answer
+	}
 	tctx, cancel := context.WithTimeout(ctx, p.s.timeout)
 	defer cancel()
 	for {
