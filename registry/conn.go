@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"io"
 
@@ -20,9 +21,10 @@ import (
 // driver connection, so database/sql never touches it concurrently; it
 // returns to the pool on Release.
 type Conn struct {
-	Node *Node
-	sc   *sql.Conn
-	pc   *physical
+	Node   *Node
+	sc     *sql.Conn
+	pc     *physical
+	cancel context.CancelFunc // called on Release or Discard, or nil
 }
 
 // Acquire takes a connection from the node's pool into c, which the caller
@@ -67,12 +69,13 @@ func (c *Conn) Driver() driver.Conn { return c.pc.Conn }
 // returned for the caller to close after the rows; it is nil otherwise.
 func (c *Conn) Query(ctx context.Context, q string, args []driver.NamedValue, prepared bool) (driver.Rows, driver.Stmt, error) {
 	if !prepared {
-		return drivercall.Query(ctx, c.pc.Conn, q, args, convertArgs)
+		rows, st, err := drivercall.Query(ctx, c.pc.Conn, q, args, convertArgs)
+		return rows, st, c.cutOff(err)
 	}
 	for retried := false; ; retried = true {
 		st, kept, err := c.stmt(ctx, q)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, c.cutOff(err)
 		}
 		conv, err := convertArgs(c.pc.Conn, st, args)
 		if err == nil {
@@ -87,19 +90,20 @@ func (c *Conn) Query(ctx context.Context, q string, args []driver.NamedValue, pr
 		if c.failed(q, st, kept, err) && !retried {
 			continue
 		}
-		return nil, nil, err
+		return nil, nil, c.cutOff(err)
 	}
 }
 
 // Exec runs q with args like Query, for a statement that returns no rows.
 func (c *Conn) Exec(ctx context.Context, q string, args []driver.NamedValue, prepared bool) (driver.Result, error) {
 	if !prepared {
-		return drivercall.Exec(ctx, c.pc.Conn, q, args, convertArgs)
+		res, err := drivercall.Exec(ctx, c.pc.Conn, q, args, convertArgs)
+		return res, c.cutOff(err)
 	}
 	for retried := false; ; retried = true {
 		st, kept, err := c.stmt(ctx, q)
 		if err != nil {
-			return nil, err
+			return nil, c.cutOff(err)
 		}
 		conv, err := convertArgs(c.pc.Conn, st, args)
 		var res driver.Result
@@ -115,8 +119,28 @@ func (c *Conn) Exec(ctx context.Context, q string, args []driver.NamedValue, pre
 		if c.failed(q, st, kept, err) && !retried {
 			continue
 		}
-		return nil, err
+		return nil, c.cutOff(err)
 	}
+}
+
+// cutOff returns err, or, when it is the connection's failure after the
+// node left rotation (which cut the connection), a *NodeError with a
+// *LeftRotationError saying so.
+func (c *Conn) cutOff(err error) error {
+	if err == nil || !c.pc.stale() || !IsConnError(err) || errors.Is(err, ErrLeftRotation) {
+		return err
+	}
+	if errors.Is(err, driver.ErrBadConn) {
+		// database/sql would run the statement again on another
+		// connection: a write that may have taken effect must not be.
+		err = errors.New(err.Error())
+	}
+	n := c.Node
+	n.cut.Add(1)
+	n.mu.Lock()
+	reason := n.lastErr
+	n.mu.Unlock()
+	return n.WrapConn(&LeftRotationError{Reason: reason, Err: err})
 }
 
 // stmt returns the statement to run q with: the one kept for q on this
@@ -151,8 +175,23 @@ func (c *Conn) failed(q string, st driver.Stmt, kept bool, err error) bool {
 
 // Begin begins a transaction on the connection.
 func (c *Conn) Begin(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
-	return drivercall.Begin(ctx, c.pc.Conn, opts)
+	tx, err := drivercall.Begin(ctx, c.pc.Conn, opts)
+	return tx, c.cutOff(err)
 }
+
+// CancelOnRelease makes Release or Discard call cancel: for a statement
+// run under a context of its own, which must live as long as its rows.
+// A cancel set before is called first.
+func (c *Conn) CancelOnRelease(cancel context.CancelFunc) {
+	if c.cancel != nil {
+		c.cancel()
+	}
+	c.cancel = cancel
+}
+
+// Stale reports whether the node left rotation since the connection was
+// made: it was cut, and fails or is about to.
+func (c *Conn) Stale() bool { return c.pc != nil && c.pc.stale() }
 
 // Statements returns how many prepared statements the connection keeps.
 func (c *Conn) Statements() int { return c.pc.stmts.len() }
@@ -167,26 +206,38 @@ func (c *Conn) Discard() {
 	_ = c.sc.Raw(func(any) error { return driver.ErrBadConn })
 	_ = c.sc.Close()
 	c.Node.inFlight.Add(-1)
+	c.end()
+}
+
+// end calls the cancel set by CancelOnRelease and clears c.
+func (c *Conn) end() {
+	if c.cancel != nil {
+		c.cancel()
+	}
 	*c = Conn{}
 }
 
 // Release returns the connection to its pool. err is the last error seen on
-// it: a connection error discards the connection instead of pooling it and
-// counts as a failure of the node.
+// it: a connection error discards the connection instead of pooling it, as
+// does the node having left rotation. It counts in the node's Errors; no
+// error means the node answered, so failures counted against it before
+// are no longer consecutive (see Registry.ReportFailure).
 func (c *Conn) Release(err error) {
 	if c.sc == nil {
 		return
 	}
 	if err != nil {
 		c.Node.errs.Add(1)
-		if IsConnError(err) {
+		if IsConnError(err) || c.pc.stale() {
 			// Raw with driver.ErrBadConn makes database/sql drop the connection.
 			_ = c.sc.Raw(func(any) error { return driver.ErrBadConn })
 		}
+	} else {
+		c.Node.answered()
 	}
 	_ = c.sc.Close()
 	c.Node.inFlight.Add(-1)
-	*c = Conn{}
+	c.end()
 }
 
 // QueryString runs q and returns the first column of its first row as

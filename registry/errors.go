@@ -71,12 +71,24 @@ func IsServerError(err error) bool {
 // of the statement: the connection was refused, reset or closed, or the driver
 // said it is bad. Such a failure says nothing about the statement itself, so
 // an idempotent read may be retried on another connection. Context
-// cancellation and deadlines are never connection errors.
+// cancellation and deadlines are never connection errors. Whether the
+// failure also counts against the node is NodeFailure's question.
 func IsConnError(err error) bool {
-	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	if err == nil {
 		return false
 	}
-	if errors.Is(err, driver.ErrBadConn) || errors.Is(err, mysql.ErrInvalidConn) ||
+	// A connection that could not be made, even for want of time within
+	// the driver's connect timeout: the caller's own deadline ends any
+	// retry anyway.
+	var connect *pgconn.ConnectError
+	var noAnswer *noAnswerError
+	if errors.As(err, &connect) || errors.As(err, &noAnswer) {
+		return true
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	if errors.Is(err, ErrLeftRotation) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, mysql.ErrInvalidConn) ||
 		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
 		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
 		errors.Is(err, syscall.EPIPE) || errors.Is(err, net.ErrClosed) {
@@ -86,19 +98,14 @@ func IsConnError(err error) bool {
 	if errors.As(err, &op) {
 		return true
 	}
-	var connect *pgconn.ConnectError
-	if errors.As(err, &connect) {
-		return true
-	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
-		// Class 08 is a connection exception; 57P01-57P03 are the server
-		// shutting down, crashing or not yet accepting connections.
-		switch pgErr.Code {
-		case "57P01", "57P02", "57P03":
-			return true
-		}
-		return strings.HasPrefix(pgErr.Code, "08")
+		// 57P01-57P03 are the server shutting down, crashing or not yet
+		// accepting connections; class 08 is a connection exception when
+		// the server ends the session with it (FATAL). As an ERROR it is
+		// about one message, such as 08P01 for a statement whose text
+		// holds a NUL byte, and the connection goes on.
+		return pgNodeDown(pgErr)
 	}
 	return pgconn.SafeToRetry(err)
 }

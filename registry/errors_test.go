@@ -30,7 +30,8 @@ func (e retryable) SafeToRetry() bool { return e.safe }
 
 var (
 	pgUnique   = &pgconn.PgError{Code: "23505", Message: "duplicate key value"}
-	pgConnLost = &pgconn.PgError{Code: "08006", Message: "connection failure"}
+	pgConnLost = &pgconn.PgError{Code: "08006", Severity: "FATAL", SeverityUnlocalized: "FATAL", Message: "connection failure"}
+	pgProtocol = &pgconn.PgError{Code: "08P01", Severity: "ERROR", SeverityUnlocalized: "ERROR", Message: "insufficient data left in message"}
 	pgShutdown = &pgconn.PgError{Code: "57P01", Message: "terminating connection due to administrator command"}
 	pgStarting = &pgconn.PgError{Code: "57P03", Message: "the database system is starting up"}
 	myDup      = &mysql.MySQLError{Number: 1062, Message: "Duplicate entry"}
@@ -79,6 +80,7 @@ func TestErrorClassification(t *testing.T) {
 		{"pgx not safe to retry", retryable{false}, classification{}},
 		{"pg unique violation", pgUnique, classification{Server: true}},
 		{"pg connection failure", pgConnLost, classification{Conn: true, Server: true}},
+		{"pg protocol violation, an ERROR", pgProtocol, classification{Server: true}},
 		{"pg admin shutdown", pgShutdown, classification{Conn: true, Server: true}},
 		{"pg starting up", pgStarting, classification{Conn: true, Server: true}},
 		{"wrapped pg error", fmt.Errorf("x: %w", pgUnique), classification{}},

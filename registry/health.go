@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"sync"
 	"time"
@@ -45,9 +46,12 @@ func (r *Registry) CheckNow(ctx context.Context) {
 	wg.Wait()
 }
 
-// ReportFailure counts a connection-level failure of n seen by a statement
-// (not a probe) against its health, with the configured thresholds, and
-// logs the node leaving rotation.
+// ReportFailure counts a failure of n seen by a statement (not a probe)
+// against its health, with the configured thresholds, and logs the node
+// leaving rotation (once). Callers report only what NodeFailure accepts:
+// a statement's own error, the caller's cancellation and a wait for the
+// pool say nothing about the node. A statement that succeeds on the node
+// in between resets the count (see Conn.Release).
 func (r *Registry) ReportFailure(n *Node, err error) {
 	h := r.Config.Health
 	if n.Report(err, h.Failures, h.Successes) {
@@ -55,11 +59,37 @@ func (r *Registry) ReportFailure(n *Node, err error) {
 	}
 }
 
+// MarkDown takes n out of rotation at once, for reason (shown in Stats and
+// the log), whatever its health: the statements in flight on it are
+// cancelled (reads are retried elsewhere where they may be; writes fail
+// with a *LeftRotationError), and new ones go elsewhere where they can.
+// It returns to rotation as a failed node does, after health.successes
+// passing health checks.
+func (r *Registry) MarkDown(n *Node, reason error) {
+	if reason == nil {
+		reason = errors.New("marked down")
+	}
+	n.mu.Lock()
+	n.lastCheck = time.Now()
+	n.lastErr = n.scrub(reason.Error())
+	n.successes = 0
+	changed := n.healthy.Load()
+	if changed {
+		n.down()
+	}
+	n.failing.Store(false)
+	n.mu.Unlock()
+	if changed {
+		n.leave()
+		r.logTransition(n, reason)
+	}
+}
+
 func (r *Registry) probe(ctx context.Context, n *Node) error {
 	if r.opts.Probe != nil {
 		return r.opts.Probe(ctx, n)
 	}
-	return n.DB.PingContext(ctx)
+	return n.ping(ctx)
 }
 
 func (r *Registry) logTransition(n *Node, err error) {

@@ -2,6 +2,7 @@ package registry
 
 import (
 	"database/sql"
+	"database/sql/driver"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -42,12 +43,22 @@ type Node struct {
 	// Counters counts the node's calls when Options.Counters is set.
 	Counters *interceptors.Counters
 
-	dialect  dialect.Dialect
-	dsn      string // unredacted, for scrubbing errors
-	inFlight atomic.Int64
-	stmts    atomic.Int64
-	errs     atomic.Int64
-	healthy  atomic.Bool
+	dialect   dialect.Dialect
+	dsn       string           // unredacted, for scrubbing errors
+	connector driver.Connector // the pool's, which the health check uses too
+	links     *links           // nil without recorded network connections
+	// connectLimit bounds connecting while the node is out of rotation:
+	// the health check timeout.
+	connectLimit time.Duration
+	probeConn    prober
+	inFlight     atomic.Int64
+	stmts        atomic.Int64
+	errs         atomic.Int64
+	healthy      atomic.Bool
+	failing      atomic.Bool // fails > 0 while healthy: a success resets it
+	cut          atomic.Int64
+	hedges       atomic.Int64
+	hedgeWins    atomic.Int64
 
 	mu         sync.Mutex // guards the health fields below
 	fails      int
@@ -82,8 +93,16 @@ type Stats struct {
 	// DownSince is when the node left rotation; zero while healthy.
 	DownSince time.Time `json:"down_since"`
 	// Transitions counts how often the node left or rejoined rotation.
-	Transitions int64                         `json:"transitions"`
-	Counters    *interceptors.CounterSnapshot `json:"counters,omitempty"`
+	Transitions int64 `json:"transitions"`
+	// Interrupted counts the statements cancelled because the node left
+	// rotation while they ran.
+	Interrupted int64 `json:"interrupted"`
+	// Hedges counts the reads sent to this node as a hedge
+	// (routing.hedge_after) because another node was slow to answer;
+	// HedgeWins those it answered first.
+	Hedges    int64                         `json:"hedges"`
+	HedgeWins int64                         `json:"hedge_wins"`
+	Counters  *interceptors.CounterSnapshot `json:"counters,omitempty"`
 }
 
 // Stats returns a snapshot of the node.
@@ -98,6 +117,8 @@ func (n *Node) Stats() Stats {
 	s.InFlight = n.inFlight.Load()
 	s.Stmts = n.stmts.Load()
 	s.Errors = n.errs.Load()
+	s.Interrupted = n.cut.Load()
+	s.Hedges, s.HedgeWins = n.hedges.Load(), n.hedgeWins.Load()
 	s.Pool = n.DB.Stats()
 	if n.Counters != nil {
 		c := n.Counters.Snapshot()
@@ -109,19 +130,28 @@ func (n *Node) Stats() Stats {
 // Report records the outcome of a health probe or of a statement that failed
 // at the connection level: failures consecutive failures take the node out
 // of rotation, successes consecutive successes bring it back. It reports
-// whether the node's state changed.
+// whether the node's state changed. A node that leaves rotation takes the
+// statements in flight on it along: their connections are cut, so they end
+// with a *LeftRotationError instead of waiting for the server.
 func (n *Node) Report(err error, failures, successes int) bool {
 	n.mu.Lock()
-	defer n.mu.Unlock()
+	changed := n.report(err, failures, successes)
+	n.mu.Unlock()
+	if changed && err != nil {
+		n.leave()
+	}
+	return changed
+}
+
+func (n *Node) report(err error, failures, successes int) bool {
 	n.lastCheck = time.Now()
+	defer func() { n.failing.Store(n.fails > 0 && n.healthy.Load()) }()
 	if err != nil {
 		n.lastErr = n.scrub(err.Error())
 		n.successes = 0
 		n.fails++
 		if n.fails >= failures && n.healthy.Load() {
-			n.healthy.Store(false)
-			n.downSince = n.lastCheck
-			n.transition++
+			n.down()
 			return true
 		}
 		return false
@@ -135,4 +165,41 @@ func (n *Node) Report(err error, failures, successes int) bool {
 		return true
 	}
 	return false
+}
+
+// down takes the node out of rotation; n.mu is held.
+func (n *Node) down() {
+	n.healthy.Store(false)
+	n.downSince = n.lastCheck
+	n.transition++
+}
+
+// leave cuts the node's network connections after it left rotation.
+func (n *Node) leave() {
+	if n.links != nil {
+		n.links.cut()
+	}
+}
+
+// answered notes that a statement succeeded on the node: while it is in
+// rotation, the failures counted against it are no longer consecutive.
+func (n *Node) answered() {
+	if !n.failing.Load() {
+		return
+	}
+	n.mu.Lock()
+	if n.healthy.Load() {
+		n.fails = 0
+	}
+	n.failing.Store(false)
+	n.mu.Unlock()
+}
+
+// CountHedge counts a read sent to the node as a hedge, and whether the
+// node answered it first: for Stats.
+func (n *Node) CountHedge(won bool) {
+	n.hedges.Add(1)
+	if won {
+		n.hedgeWins.Add(1)
+	}
 }

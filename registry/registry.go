@@ -9,10 +9,7 @@ import (
 	"log/slog"
 	"sync"
 
-	"github.com/go-sql-driver/mysql"
-	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/ngrok/sqlmw"
-	"modernc.org/sqlite"
 
 	"github.com/grantsql/grant/config"
 	"github.com/grantsql/grant/dialect"
@@ -99,11 +96,14 @@ func (r *Registry) node(errs *config.Errors, db string, role Role, idx int, path
 		Name: path[len("databases."):], Database: db, Role: role, Index: idx,
 		Redacted: dsn.Redact(r.Dialect, raw), dialect: r.Dialect, dsn: raw,
 	}
-	open := r.opts.Connector
-	if open == nil {
-		open = connector
+	var base driver.Connector
+	var err error
+	if r.opts.Connector != nil {
+		base, err = r.opts.Connector(r.Dialect, raw)
+	} else {
+		n.links = &links{}
+		base, err = realConnector(r.Dialect, raw, n.links)
 	}
-	base, err := open(r.Dialect, raw)
 	if err != nil {
 		*errs = append(*errs, &config.Error{Path: path, Err: fmt.Errorf("%s: %s", n.Redacted, n.scrub(err.Error()))})
 		return nil
@@ -117,7 +117,9 @@ func (r *Registry) node(errs *config.Errors, db string, role Role, idx int, path
 		chain = append(chain, r.opts.Interceptors(n)...)
 	}
 	p := r.Config.PoolFor(db)
-	n.DB = sql.OpenDB(wrapConnector(interceptors.Wrap(base, chain...), p.StatementCacheSize()))
+	n.connectLimit = r.Config.Health.Timeout.D()
+	n.connector = wrapConnector(interceptors.Wrap(base, chain...), p.StatementCacheSize(), n)
+	n.DB = sql.OpenDB(n.connector)
 	n.DB.SetMaxOpenConns(p.MaxOpen)
 	n.DB.SetMaxIdleConns(p.MaxIdle)
 	n.DB.SetConnMaxLifetime(p.ConnMaxLifetime.D())
@@ -125,23 +127,6 @@ func (r *Registry) node(errs *config.Errors, db string, role Role, idx int, path
 	n.healthy.Store(true)
 	r.nodes = append(r.nodes, n)
 	return n
-}
-
-// connector returns the real driver's connector for one DSN.
-func connector(d dialect.Dialect, s string) (driver.Connector, error) {
-	switch d {
-	case dialect.Postgres:
-		return stdlib.GetDefaultDriver().(driver.DriverContext).OpenConnector(s)
-	case dialect.MySQL:
-		cfg, err := mysql.ParseDSN(s)
-		if err != nil {
-			return nil, err
-		}
-		return mysql.NewConnector(cfg)
-	case dialect.SQLite:
-		return sqlite.NewConnector(s)
-	}
-	return nil, fmt.Errorf("unsupported dialect %v", d)
 }
 
 // Database returns the named database.
@@ -185,6 +170,7 @@ func (r *Registry) Close() error {
 func (r *Registry) closeNodes() error {
 	var errs []error
 	for _, n := range r.nodes {
+		n.probeConn.close()
 		if err := n.DB.Close(); err != nil {
 			errs = append(errs, n.Wrap(err))
 		}

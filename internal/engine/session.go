@@ -39,10 +39,11 @@ type Session struct {
 
 // take fills dst with a connection of n: the session's idle connection
 // when it is one of n, else one from n's pool, after the idle one went
-// back to its pool.
+// back to its pool. An idle connection made before its node left rotation
+// (cut off) is discarded rather than used.
 func (s *Session) take(ctx context.Context, n *registry.Node, dst *registry.Conn) error {
 	if s.idle.Held() {
-		if s.idle.Node == n {
+		if s.idle.Node == n && !s.idle.Stale() {
 			*dst, s.idle = s.idle, registry.Conn{}
 			return nil
 		}

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"time"
 
 	"github.com/grantsql/grant/internal/lockrewrite"
@@ -132,6 +133,13 @@ func (e *Engine) run(ctx context.Context, sp *step, pc *registry.Conn, r *rows, 
 // the connection until they are closed.
 func (e *Engine) pooled(ctx context.Context, s *Session, sp *step, c call, attempt int) (outcome, error) {
 	for ; ; attempt++ {
+		if after := e.hedgeAfter(sp, c, attempt); after > 0 {
+			out, err, settled := e.hedged(ctx, s, sp, c, after)
+			if settled || !e.retries(ctx, sp, err, attempt) {
+				return out, err
+			}
+			continue
+		}
 		var out outcome
 		n := sp.rt.Node
 		r := newRows()
@@ -161,23 +169,33 @@ func (e *Engine) pooled(ctx context.Context, s *Session, sp *step, c call, attem
 }
 
 // retries decides whether a failed attempt is tried again, and waits the
-// configured backoff. Only connection-level failures are retried: any
-// statement when the driver guarantees it was not sent, and reads
-// otherwise. A read whose replica failed counts against the replica's
-// health and is retried on the primary.
+// configured backoff. A failure that says the node is unreachable or broken
+// (registry.NodeFailure: never the statement's own error, the caller's
+// cancellation or a wait for the pool) counts against the node's health.
+// Only connection-level failures are retried: any statement when the
+// driver guarantees it was not sent, and reads otherwise; a read that
+// failed on a replica is retried where routing now sends it (another
+// replica in rotation) or on the primary. A write cut off because its node
+// left rotation is not retried: it may have taken effect.
 func (e *Engine) retries(ctx context.Context, sp *step, err error, attempt int) bool {
 	r := e.retry
-	connErr := registry.IsConnError(err)
 	n := sp.rt.Node
-	if connErr && n.Role == registry.Replica {
+	if registry.NodeFailure(ctx, err) {
 		e.reg.ReportFailure(n, err)
-		sp.rt.Node = sp.in.DB.Primary
 	}
 	if attempt >= r.Attempts || ctx.Err() != nil {
 		return false
 	}
-	if !registry.SafeToRetry(err) && !(sp.st.Read && connErr) {
+	read := sp.st.Read
+	if !read && errors.Is(err, registry.ErrLeftRotation) {
 		return false
+	}
+	connErr := registry.IsConnError(err)
+	if !registry.SafeToRetry(err) && !(read && connErr) {
+		return false
+	}
+	if read && connErr {
+		e.reroute(sp, n)
 	}
 	if r.Backoff > 0 {
 		t := time.NewTimer(r.Backoff.D())
@@ -189,4 +207,19 @@ func (e *Engine) retries(ctx context.Context, sp *step, err error, attempt int) 
 		}
 	}
 	return true
+}
+
+// reroute sends the retry of a read that failed on replica n where
+// routing now sends the read, when that is another node, else to the
+// primary. A read that ran on the primary stays there: it went there for
+// a reason (read-your-writes, ForcePrimary, no replica in rotation).
+func (e *Engine) reroute(sp *step, n *registry.Node) {
+	if n.Role != registry.Replica {
+		return
+	}
+	if rt, err := e.router.Decide(sp.st, sp.in); err == nil && rt.Node != nil && rt.Node != n {
+		sp.rt = rt
+		return
+	}
+	sp.rt.Node = sp.in.DB.Primary
 }

@@ -1,6 +1,7 @@
 package testenv
 
 import (
+	"bytes"
 	"fmt"
 	"net"
 	"os"
@@ -8,6 +9,8 @@ import (
 	"os/user"
 	"path/filepath"
 	"strconv"
+	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -23,6 +26,10 @@ type Private struct {
 	port    int
 	cmd     *exec.Cmd // mariadbd
 	stopped bool
+	id      int // MariaDB server id; 0 means 1
+
+	mu     sync.Mutex // guards frozen: a timer may thaw the server
+	frozen bool
 }
 
 // PrivatePostgres starts a PostgreSQL server (initdb in a new directory, a
@@ -83,7 +90,7 @@ func (p *Private) Start() {
 	} else {
 		p.cmd = exec.Command("mariadbd", "--no-defaults", "--user=mysql", "--datadir="+filepath.Join(p.dir, "data"),
 			"--socket="+filepath.Join(p.dir, "sock"), "--port="+strconv.Itoa(p.port), "--bind-address=127.0.0.1",
-			"--skip-grant-tables", "--skip-name-resolve", "--log-bin=bin", "--server-id=1",
+			"--skip-grant-tables", "--skip-name-resolve", "--log-bin=bin", "--server-id="+strconv.Itoa(max(p.id, 1)),
 			"--innodb-flush-log-at-trx-commit=2", "--log-error="+filepath.Join(p.dir, "err"))
 		p.cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 		if err := p.cmd.Start(); err != nil {
@@ -193,4 +200,155 @@ func missing(t testing.TB, what string) {
 		t.Fatalf("%s is missing: under CI=true every test server must be available (see .ci/run)", what)
 	}
 	t.Skipf("%s is missing", what)
+}
+
+// PrivatePostgresReplica starts a streaming replica of primary, a
+// PrivatePostgres (pg_basebackup -R over the replication connection its
+// trust authentication allows), and stops it when the test ends.
+func PrivatePostgresReplica(t testing.TB, primary *Private) *Private {
+	t.Helper()
+	bin := pgBin(t)
+	p := newPrivate(t, "postgres", "postgres")
+	data := filepath.Join(p.dir, "data")
+	p.run(exec.Command("runuser", "-u", "postgres", "--", filepath.Join(bin, "pg_basebackup"), "-h", "127.0.0.1",
+		"-p", strconv.Itoa(primary.port), "-U", "postgres", "-D", data, "-R", "-X", "stream", "--no-sync"))
+	conf := fmt.Sprintf("\nport = %d\nunix_socket_directories = '%s'\nhot_standby = on\n", p.port, p.dir)
+	f, err := os.OpenFile(filepath.Join(data, "postgresql.conf"), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString(conf)
+	f.Close()
+	p.Start()
+	t.Cleanup(p.Stop)
+	return p
+}
+
+// PrivateMariaDBReplica starts a replica of primary, a PrivateMariaDB
+// (server id 2, replicating by GTID from the start of its binary log), and
+// stops it when the test ends.
+func PrivateMariaDBReplica(t testing.TB, primary *Private) *Private {
+	t.Helper()
+	if _, err := exec.LookPath("mariadbd"); err != nil {
+		missing(t, "mariadbd (a MariaDB server on PATH)")
+	}
+	p := newPrivate(t, "mariadb", "mysql")
+	p.id = 2
+	p.run(exec.Command("mariadb-install-db", "--no-defaults", "--user=mysql", "--datadir="+filepath.Join(p.dir, "data"),
+		"--auth-root-authentication-method=normal", "--skip-test-db"))
+	p.Start()
+	t.Cleanup(p.Stop)
+	p.run(exec.Command("mariadb", "--no-defaults", "--protocol=tcp", "-h127.0.0.1", "-P"+strconv.Itoa(p.port), "-uroot", "-e",
+		fmt.Sprintf("CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=%d, MASTER_USER='root', "+
+			"MASTER_USE_GTID=slave_pos; START SLAVE", primary.port)))
+	return p
+}
+
+// Freeze stops every process of the server with SIGSTOP: it keeps its
+// connections and accepts new ones (the kernel completes the TCP
+// handshake) but answers nothing, as a hung machine would. Thaw resumes
+// it; the test's cleanup thaws a frozen server before stopping it.
+func (p *Private) Freeze() {
+	p.t.Helper()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.frozen {
+		return
+	}
+	p.t.Cleanup(p.Thaw)
+	p.signal(syscall.SIGSTOP)
+	p.frozen = true
+}
+
+// Thaw resumes a server Freeze stopped. It may be called from any
+// goroutine, and when the server is not frozen.
+func (p *Private) Thaw() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.frozen {
+		p.signal(syscall.SIGCONT)
+		p.frozen = false
+	}
+}
+
+// signal sends sig to the server's processes: the postmaster first, then
+// its children (PostgreSQL), or mariadbd. A stop waits until the
+// postmaster is stopped and stops children until no new one appears: a
+// backend it was forking as the signal came must not escape.
+func (p *Private) signal(sig syscall.Signal) {
+	p.t.Helper()
+	var pid int
+	if p.kind == "postgres" {
+		b, err := os.ReadFile(filepath.Join(p.dir, "data", "postmaster.pid"))
+		if err != nil {
+			p.t.Fatal(err)
+		}
+		pid, _ = strconv.Atoi(strings.TrimSpace(strings.SplitN(string(b), "\n", 2)[0]))
+	} else if p.cmd != nil {
+		pid = p.cmd.Process.Pid
+	}
+	if pid <= 0 {
+		p.t.Fatalf("private %s server: no process to signal", p.kind)
+	}
+	syscall.Kill(pid, sig)
+	if sig != syscall.SIGSTOP {
+		for _, c := range children(pid) {
+			syscall.Kill(c, sig)
+		}
+		return
+	}
+	for deadline := time.Now().Add(2 * time.Second); state(pid) != 'T' && time.Now().Before(deadline); {
+		time.Sleep(time.Millisecond)
+	}
+	stopped := map[int]bool{}
+	for {
+		fresh := 0
+		for _, c := range children(pid) {
+			if !stopped[c] {
+				syscall.Kill(c, sig)
+				stopped[c] = true
+				fresh++
+			}
+		}
+		if fresh == 0 {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// state returns the state letter of process pid ('T' when stopped), or 0.
+func state(pid int) byte {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0
+	}
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 || i+2 >= len(b) {
+		return 0
+	}
+	return b[i+2]
+}
+
+// children returns the processes whose parent is pid.
+func children(pid int) []int {
+	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
+	var out []int
+	for _, f := range stats {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid ...: comm may hold spaces or parentheses.
+		i := bytes.LastIndexByte(b, ')')
+		if i < 0 {
+			continue
+		}
+		fields := strings.Fields(string(b[i+1:]))
+		if len(fields) > 1 && fields[1] == strconv.Itoa(pid) {
+			c, _ := strconv.Atoi(filepath.Base(filepath.Dir(f)))
+			out = append(out, c)
+		}
+	}
+	return out
 }

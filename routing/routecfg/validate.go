@@ -5,7 +5,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
+
+// MinHedgeAfter bounds routing.hedge_after from below: a shorter delay
+// would send nearly every read to two nodes.
+const MinHedgeAfter = time.Millisecond
 
 // Problem is one invalid routing setting at its key path.
 type Problem struct {
@@ -75,8 +80,11 @@ func (c *Config) Validate(path string, replicas []string) []*Problem {
 		add("read_only_transactions", "unknown setting: want primary or replica")
 	}
 	c.validateFunctions(add)
-	if c.HedgeAfter < 0 {
+	switch {
+	case c.HedgeAfter < 0:
 		add("hedge_after", "must not be negative (0 disables hedged reads)")
+	case c.HedgeAfter > 0 && c.HedgeAfter.D() < MinHedgeAfter:
+		add("hedge_after", "%s is too short: at least %s, or every read would run twice (0 disables hedged reads)", c.HedgeAfter, MinHedgeAfter)
 	}
 	r := &c.ReadYourWrites
 	switch r.Mode {
