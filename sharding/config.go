@@ -57,10 +57,54 @@ type Config struct {
 }
 
 // TableConfig is one sharded table: the column holding its shard key and the
-// name of the resolver that maps the key to a database.
+// name of the resolver that maps the key to a database, and optionally how
+// Grant generates its ids.
 type TableConfig struct {
 	Key      string `yaml:"key" json:"key"`
 	Resolver string `yaml:"resolver" json:"resolver"`
+	// ID makes Grant generate the values of one column, unique over every
+	// shard, for the INSERTs that omit it (see IDConfig).
+	ID *IDConfig `yaml:"id,omitempty" json:"id,omitempty"`
+}
+
+// The id generators of IDConfig.Generator.
+const (
+	// GeneratorSnowflake makes 64-bit time-ordered ids in the process, with
+	// no I/O but for leasing a node number when none is configured.
+	GeneratorSnowflake = "snowflake"
+	// GeneratorSequence takes blocks of consecutive ids from a counter
+	// table in the default database.
+	GeneratorSequence = "sequence"
+)
+
+// IDConfig is the id generation of a sharded table:
+//
+//	sharding:
+//	  tables:
+//	    orders: {key: customer_id, resolver: by_customer, id: {column: id, generator: snowflake, node: 7}}
+//	    users:  {key: id, resolver: by_user, id: {column: id, generator: sequence, cache: 1000}}
+//
+// An INSERT into the table that does not give Column gets it filled in by
+// Grant, one id per row (snowflake: increasing; sequence: consecutive), and
+// LastInsertId returns the first. An INSERT that gives the column keeps its
+// values. See package sharding/idgen for the generators' guarantees.
+type IDConfig struct {
+	// Column is the column Grant fills in.
+	Column string `yaml:"column" json:"column"`
+	// Generator is GeneratorSnowflake or GeneratorSequence.
+	Generator string `yaml:"generator" json:"generator"`
+	// Node is the snowflake node number, 0..255, unique among the
+	// processes writing to the cluster. Without it each process leases a
+	// free number from the default database (idgen.Lease).
+	Node *int `yaml:"node,omitempty" json:"node,omitempty"`
+	// Cache is the sequence's block size: the ids a process takes from the
+	// counter table at once, in one transaction on the default database's
+	// primary (default 10000). Ids left in a block when a process ends are
+	// skipped.
+	Cache int64 `yaml:"cache,omitempty" json:"cache,omitempty"`
+	// Start is the sequence's first id when its counter row is created
+	// (default 1).
+	Start int64 `yaml:"start,omitempty" json:"start,omitempty"`
 }
 
 // Clone returns a deep copy of c (Spec.Options values are copied shallowly).
@@ -80,6 +124,17 @@ func (c *Config) Clone() *Config {
 		}
 	}
 	out.Tables = maps.Clone(c.Tables)
+	for name, t := range out.Tables {
+		if t.ID != nil {
+			id := *t.ID
+			if id.Node != nil {
+				n := *id.Node
+				id.Node = &n
+			}
+			t.ID = &id
+			out.Tables[name] = t
+		}
+	}
 	if c.Bindings != nil {
 		out.Bindings = make([][]string, len(c.Bindings))
 		for i, g := range c.Bindings {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/grantsql/grant/merge"
+	"github.com/grantsql/grant/sharding/idgen"
 )
 
 // Validate checks c against the cluster's databases and default database and
@@ -94,6 +95,47 @@ func (v *validator) table(name string, t TableConfig, c *Config, seen map[string
 		v.add(at+".resolver", "required: the name of a resolver of %s.resolvers", v.path)
 	case !ok:
 		v.add(at+".resolver", "unknown resolver %q", t.Resolver)
+	}
+	if t.ID != nil {
+		v.id(at+".id", t)
+	}
+}
+
+// id checks the id generation of a sharded table.
+func (v *validator) id(at string, t TableConfig) {
+	id := t.ID
+	if t.Key == "" || t.Resolver == "" {
+		v.add(at, "an id generator needs a sharded table: give its key and resolver")
+	}
+	if id.Column == "" {
+		v.add(at+".column", "required: the column Grant fills in")
+	}
+	switch id.Generator {
+	case GeneratorSnowflake, GeneratorSequence:
+	case "":
+		v.add(at+".generator", "required: %s or %s", GeneratorSnowflake, GeneratorSequence)
+	default:
+		v.add(at+".generator", "unknown generator %q: want %s or %s", id.Generator, GeneratorSnowflake, GeneratorSequence)
+	}
+	if id.Node != nil {
+		switch n := *id.Node; {
+		case id.Generator == GeneratorSequence:
+			v.add(at+".node", "applies to the %s generator only", GeneratorSnowflake)
+		case n < 0 || n > idgen.MaxNode:
+			v.add(at+".node", "%d out of range: want 0..%d", n, idgen.MaxNode)
+		}
+	}
+	for _, f := range []struct {
+		key string
+		n   int64
+	}{{"cache", id.Cache}, {"start", id.Start}} {
+		switch {
+		case f.n == 0:
+		case id.Generator == GeneratorSnowflake:
+			v.add(at+"."+f.key, "applies to the %s generator only", GeneratorSequence)
+		case f.n < 0:
+			v.add(at+"."+f.key, "must be positive")
+		}
 	}
 }
 

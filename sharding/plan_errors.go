@@ -38,6 +38,16 @@ import (
 //     run time (undoing it) if it changed a row on another database (so no
 //     row leaves its shard); an upsert may set the key only to the inserted
 //     row's own key (excluded.key, VALUES(key));
+//   - an INSERT whose outcome depends on a conflicting row, unless every
+//     key it can conflict on contains the shard key (a unique key without
+//     it is unique per shard only): ON CONFLICT (cols) without the key,
+//     ON CONFLICT ON CONSTRAINT c when c lacks it, and ON CONFLICT without
+//     a target, ON DUPLICATE KEY UPDATE, INSERT IGNORE, INSERT OR IGNORE,
+//     REPLACE and INSERT OR REPLACE when any unique key of the table lacks
+//     it (the keys are read from the catalog);
+//   - DDL or maintenance of an index named without its table (DROP INDEX,
+//     ALTER INDEX, REINDEX, COMMENT ON INDEX on PostgreSQL and SQLite):
+//     which databases hold the index only their catalogs know;
 //   - UPDATE or DELETE with LIMIT on several shards (each would apply it);
 //   - fan-out reads the merge cannot combine: COUNT(DISTINCT x) and other
 //     DISTINCT aggregates unless x is the shard key; aggregates inside

@@ -95,6 +95,14 @@ func (e *Engine) Plan(ctx context.Context, query string, args []driver.NamedValu
 		return nil, err
 	}
 	st := e.cache.Analyze(e.d, query)
+	if e.planner != nil {
+		// What the statement would run as: generated ids in an INSERT, the
+		// unique keys an upsert's refusal depends on (read from the
+		// catalog, the one I/O of a plan).
+		if st, args, err = e.explainable(ctx, st, args); err != nil {
+			return nil, err
+		}
+	}
 	if e.planner == nil {
 		return &sharding.Plan{Statement: query, Route: sharding.RouteUnsharded, Reason: "no sharding configured",
 			Shards: []sharding.ShardQuery{{Database: db.Name, SQL: query, Args: args}}}, nil

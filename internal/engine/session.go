@@ -80,6 +80,9 @@ func (s *Session) Query(ctx context.Context, q string, args []driver.NamedValue,
 		}
 		return noRows{}, nil
 	}
+	if rows, done, err := s.fillIDsQuery(ctx, st, q, args, prepared); done {
+		return rows, err
+	}
 	lk, sp, pl, after, err := s.prepare(ctx, st, q, args)
 	if err != nil {
 		return nil, err
@@ -126,6 +129,9 @@ func (s *Session) Exec(ctx context.Context, q string, args []driver.NamedValue, 
 	st := s.e.cache.Analyze(s.e.d, q)
 	if s.txSavepoint(st) {
 		return s.tx.savepoint(ctx, st, q, args)
+	}
+	if res, done, err := s.fillIDs(ctx, st, q, args, prepared); done {
+		return res, err
 	}
 	lk, sp, pl, after, err := s.prepare(ctx, st, q, args)
 	if err != nil {

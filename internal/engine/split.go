@@ -193,7 +193,10 @@ func (r *shardsResult) RowsAffected() (int64, error) {
 }
 
 // LastInsertId is not available: each database generated its own ids.
+// (An INSERT whose ids Grant generates, sharding.IDConfig, has the result
+// of ids.go, whose LastInsertId is the first id.)
 func (r *shardsResult) LastInsertId() (int64, error) {
-	return 0, fmt.Errorf("grant: LastInsertId is not available for a statement that ran on several databases (%s)",
+	return 0, fmt.Errorf("grant: LastInsertId is not available for a statement that ran on several databases (%s): "+
+		"each generated its own ids; let Grant generate them (sharding.tables.<table>.id) or use RETURNING",
 		strings.Join(r.dbs, ", "))
 }

@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"github.com/grantsql/grant/dialect"
 	"github.com/grantsql/grant/internal/analyze"
 	"github.com/grantsql/grant/sharding"
 )
@@ -19,6 +20,12 @@ func execution(st *analyze.Statement, pl *sharding.Plan, o Options) *sharding.Ex
 	case !o.InTx && st.Kind == analyze.KindDDL:
 		// DDL runs as is: MySQL cannot roll it back.
 		return &sharding.Execution{Parallel: true}
+	case !o.InTx && st.Dialect == dialect.SQLite:
+		// One database after another, in database order: a SQLite write
+		// holds its database's write lock until the commit, and two
+		// statements each holding one database's lock while waiting for the
+		// other's would both fail with SQLITE_BUSY.
+		return &sharding.Execution{LocalTx: true, Commit: commit}
 	case !o.InTx:
 		return &sharding.Execution{Parallel: true, LocalTx: true, Commit: commit}
 	case o.TwoPhase:

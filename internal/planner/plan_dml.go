@@ -112,6 +112,10 @@ func (s *planState) insertRoute(comps []component) *insertRows {
 	if !s.upsertKey(t) {
 		return nil
 	}
+	if reason := s.p.conflictRefusal(s.st, t); reason != "" {
+		s.refuse(t, reason, nil)
+		return nil
+	}
 	root := s.find(s.target)
 	for i := range comps {
 		if comps[i].root == root {

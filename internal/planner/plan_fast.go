@@ -86,8 +86,9 @@ func (p *Planner) fastSingle(ctx context.Context, st *analyze.Statement, args []
 }
 
 // fastInsert plans an INSERT into a sharded table whose rows all resolve to
-// one database, with no subquery, SELECT or key-changing upsert; nil
-// otherwise (the general path then plans it the same way or refuses it).
+// one database, with no subquery, SELECT, key-changing upsert or conflict
+// handling the conflict check refuses; nil otherwise (the general path then
+// plans it the same way or refuses it).
 func (p *Planner) fastInsert(ctx context.Context, st *analyze.Statement, args []driver.NamedValue) *sharding.Plan {
 	ins := st.Insert
 	if ins == nil || st.Multi || !st.Full || len(st.Tables) != 1 || len(st.With) > 0 ||
@@ -111,6 +112,9 @@ func (p *Planner) fastInsert(ctx context.Context, st *analyze.Statement, args []
 				return nil
 			}
 		}
+	}
+	if p.conflictRefusal(st, t) != "" {
+		return nil // the general path refuses it
 	}
 	v := valuer{ctx: ctx, p: p, args: args}
 	db := -1

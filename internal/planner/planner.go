@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"github.com/grantsql/grant/dialect"
 	"github.com/grantsql/grant/merge"
@@ -23,6 +24,11 @@ type table struct {
 	// insertReason is the reason of an INSERT whose rows all go to one
 	// database, by database index.
 	insertReason []string
+	// id is the table's id generation, nil without one.
+	id *idColumn
+	// unique is what the planner knows of the table's unique keys, read
+	// from the catalog by the engine (plan_conflict.go).
+	unique atomic.Pointer[uniqueState]
 }
 
 // New builds the planner of a cluster from its sharding configuration,
@@ -74,6 +80,9 @@ func New(cfg sharding.Config, d dialect.Dialect, defaultDB string, databases []s
 		t.ranges, _ = t.resolver.(sharding.RangeResolver)
 		if t.group = groups[name]; t.group == 0 {
 			t.group, next = next, next+1
+		}
+		if tc.ID != nil {
+			t.id = newIDColumn(name, tc.ID)
 		}
 		t.insertReason = make([]string, len(p.dbs))
 		for _, db := range t.resolver.Databases() {

@@ -27,11 +27,28 @@ const (
 
 // EnsureTable creates the decision table of the database of pc, outside
 // any transaction (MySQL DDL would commit one).
+//
+// Two processes creating it at once may both pass PostgreSQL's IF NOT
+// EXISTS check; the loser fails on the catalog's unique index (23505) or
+// with "already exists" (42P07, 42710). It then tries again, and finds the
+// table the winner made.
 func EnsureTable(ctx context.Context, pc *registry.Conn) error {
-	_, err := pc.Exec(ctx, "CREATE TABLE IF NOT EXISTS "+Table+
-		" (gid VARCHAR(200) NOT NULL PRIMARY KEY, state VARCHAR(8) NOT NULL, participants TEXT NOT NULL,"+
-		" created_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP)", nil, false)
+	var err error
+	for range 3 {
+		_, err = pc.Exec(ctx, "CREATE TABLE IF NOT EXISTS "+Table+
+			" (gid VARCHAR(200) NOT NULL PRIMARY KEY, state VARCHAR(8) NOT NULL, participants TEXT NOT NULL,"+
+			" created_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP)", nil, false)
+		if err == nil || !createRace(err) {
+			return err
+		}
+	}
 	return err
+}
+
+// createRace reports PostgreSQL's error for a table created concurrently.
+func createRace(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "23505" || pe.Code == "42P07" || pe.Code == "42710")
 }
 
 // Record writes the commit decision of id, naming every participant
