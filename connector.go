@@ -71,7 +71,9 @@ func newConnector(cfg *Config, d driver.Driver, opts []Option) (*Connector, erro
 		c.resolvers.Close()
 		return nil, err
 	}
-	router, err := routing.FromRegistry(cfg.Routing, reg, routing.Options{InFlight: (*registry.Node).InFlight})
+	// Connectors of one cluster in the process share its read-your-writes
+	// record: a write through one sql.Open counts for the reads of another.
+	router, err := routing.FromRegistry(cfg.Routing, reg, routing.Options{InFlight: (*registry.Node).InFlight, Cluster: routing.ClusterID(cfg)})
 	if err != nil {
 		reg.Close()
 		c.resolvers.Close()
@@ -98,7 +100,9 @@ func (c *Connector) Connect(context.Context) (driver.Conn, error) {
 func (c *Connector) Driver() driver.Driver { return c.driver }
 
 // Close stops the lag monitor and health checks, closes every node pool
-// and the sharding resolvers that need closing (a plugin's process).
+// and the sharding resolvers that need closing (a plugin's process). The
+// cluster's read-your-writes record, shared by the connectors of the
+// cluster in the process (routing.ClusterID), goes with the last of them.
 func (c *Connector) Close() error {
 	if c.stopRecovery != nil {
 		close(c.stopRecovery)

@@ -107,7 +107,11 @@ var ErrSerializableOnStandby = errors.New("grant: a serializable transaction can
 //  7. A read runs on a replica in rotation (healthy, within
 //     max_replica_lag, replicating) chosen by the policy, unless
 //     read-your-writes needs the primary; with no replica in rotation it
-//     runs on the primary, or fails when no_replica is fail.
+//     runs on the primary, or fails when no_replica is fail. In causal
+//     mode a read that goes to the primary only because no replica in
+//     rotation was known, at its last measurement, to have replayed the
+//     writes the read must see has Route.CatchUp set: the caller may then
+//     run CatchUp, which checks a replica now.
 func (r *Router) Decide(st Statement, in Input) (Route, error) {
 	if st == nil {
 		st = unknownStatement
@@ -219,68 +223,22 @@ func (r *Router) read(d *dbRoute, k string, in Input) (Route, error) {
 	if len(d.replicas) == 0 {
 		return Route{Node: primary, Kind: k, Reason: ReasonNoReplicas}, nil
 	}
-	var req1, req2 *Position
-	if r.cfg.ReadYourWrites.Mode != routecfg.RYWOff {
-		o := in.Overrides
-		sess := o.Session()
-		if sess == nil {
-			sess = r.shared
-			if r.cfg.ReadYourWrites.Scope == routecfg.ScopeConnection && in.Session != nil {
-				sess = in.Session
-			}
-		}
-		var now int64
-		var detail string
-		if t := sess.find(d.db.Name); t != nil {
-			if detail, req1 = r.ryw(t.wrote.Load(), t.blind.Load(), t.pos.Load(), &now); detail != "" {
-				return Route{Node: primary, Kind: k, Reason: ReasonRecentWrite, Detail: detail}, nil
-			}
-		}
-		if o != nil {
-			if e := o.token.find(d.db.Name); e != nil {
-				var p *Position
-				if !e.pos.IsZero() {
-					p = &e.pos
-				}
-				if detail, req2 = r.ryw(e.wrote, e.blind, p, &now); detail != "" {
-					return Route{Node: primary, Kind: k, Reason: ReasonRecentWrite, Detail: detail}, nil
-				}
-			}
-		}
+	detail, req1, req2 := r.needs(d, in)
+	if detail != "" {
+		return Route{Node: primary, Kind: k, Reason: ReasonRecentWrite, Detail: detail}, nil
 	}
 	n, inRotation := r.pick(d, req1, req2)
 	switch {
 	case n != nil:
 		return Route{Node: n, Kind: k, Reason: ReasonRead}, nil
 	case inRotation > 0:
-		return Route{Node: primary, Kind: k, Reason: ReasonBehind}, nil
+		// Only positions (causal mode) can leave every replica in
+		// rotation out: one may have caught up since it was measured.
+		return Route{Node: primary, Kind: k, Reason: ReasonBehind, CatchUp: r.catchUp.wait > 0}, nil
 	case r.cfg.NoReplica == routecfg.NoReplicaFail:
 		return Route{}, &NoReplicaError{Database: d.db.Name, Replicas: len(d.replicas), Why: "no_replica: fail"}
 	}
 	return Route{Node: primary, Kind: k, Reason: ReasonNoReplicaUp, Fallback: true}, nil
-}
-
-// ryw applies one read-your-writes record: it returns a non-empty detail
-// when the read must go to the primary, else the position a replica must
-// have replayed (nil: none). now is read from the clock at most once.
-func (r *Router) ryw(wrote, blind int64, pos *Position, now *int64) (string, *Position) {
-	last, detail := wrote, "within read_your_writes.window of a write"
-	causal := r.cfg.ReadYourWrites.Mode == routecfg.RYWCausal
-	if causal {
-		last, detail = blind, "write position unknown: within read_your_writes.window"
-	}
-	if last != 0 {
-		if *now == 0 {
-			*now = r.nowNS()
-		}
-		if *now-last < r.window {
-			return detail, nil
-		}
-	}
-	if causal && pos != nil && !pos.IsZero() {
-		return "", pos
-	}
-	return "", nil
 }
 
 func readOnly(st Statement, d *dbRoute, by string) error {

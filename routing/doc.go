@@ -49,14 +49,26 @@
 // write the caller reads the primary's position (CurrentPosition:
 // PostgreSQL's WAL LSN, MariaDB's @@last_gtid) and records it with
 // Router.Wrote; a read then goes to a replica whose measured replayed
-// position covers it, else to the primary. A replica's position is known as
-// of its last measurement, so lag_check_interval bounds how soon after a
-// write its reads return to the replicas.
+// position covers it. A replica's position is known as of its last
+// measurement (every lag_check_interval); when every replica in rotation
+// was last seen behind, Decide sends the read to the primary with
+// Route.CatchUp set, and the caller runs Router.CatchUp: it checks one
+// replica now (PostgreSQL pg_last_wal_replay_lsn(), polled; MariaDB
+// MASTER_GTID_WAIT and @@gtid_slave_pos), waiting up to
+// read_your_writes.max_wait (20ms by default; 0 turns the check off), and
+// the read runs there if it caught up, else on the primary. Reads waiting
+// for the same replica share one check, whose position is recorded for the
+// reads that follow. Decide itself stays free of I/O.
 //
 // Whose writes count: a Session in the context (WithSession, e.g. one per
 // HTTP request or user session) is the precise scope. Without one, every
-// write to the database through this Router counts (scope database): safe,
-// but under a steady write load it sends most reads to the primary. Scope
+// write to the database through this process's Routers of the cluster
+// counts (scope database): safe, but under a steady write load it sends
+// most reads to the primary. Routers of the same cluster (Options.Cluster,
+// ClusterID: the same dialect and databases on the same primaries; each
+// sql.Open or grant.NewConnector makes one) share that record, so a write
+// through one sql.Open is read back through another; the record goes
+// with the last of them to close. Scope
 // connection counts only the virtual connection's own writes, which misses
 // a write made through another pooled connection: database/sql does not
 // promise that consecutive statements of a *sql.DB share one. Session.Token

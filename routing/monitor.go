@@ -82,8 +82,9 @@ func (r *Router) MeasureNow(ctx context.Context) {
 	}
 }
 
-// Close stops the lag monitor and waits for it. It is safe to call more
-// than once, and on a Router never started.
+// Close stops the lag monitor and waits for it, and gives back the
+// cluster's shared read-your-writes record (Options.Cluster). It is safe to
+// call more than once, and on a Router never started.
 func (r *Router) Close() {
 	r.mu.Lock()
 	if r.stop != nil {
@@ -91,4 +92,9 @@ func (r *Router) Close() {
 	}
 	r.mu.Unlock()
 	r.running.Wait()
+	r.release.Do(func() {
+		if r.cluster != "" {
+			releaseShared(r.cluster)
+		}
+	})
 }

@@ -25,16 +25,24 @@ type Route struct {
 	// must keep that connection, and route everything to Node, until it is
 	// reset.
 	Pin bool
+	// CatchUp is set on a read sent to the primary only because no
+	// replica in rotation had, at its last measurement, replayed the
+	// writes the read must see (ReasonBehind, causal mode, with
+	// read_your_writes.max_wait above 0). Router.CatchUp then checks a
+	// replica's position now, waiting up to max_wait for it to catch up.
+	CatchUp bool
 }
 
 // Why a statement runs where it does: the values of Route.Reason.
 const (
-	ReasonRead           = "read"                   // a read, on a replica in rotation
-	ReasonWrite          = "needs primary"          // may write or needs the primary (Detail says why)
-	ReasonNoReplicas     = "no replicas"            // the database has no replicas
-	ReasonNoReplicaUp    = "no replica in rotation" // all unhealthy, lagging or broken (Fallback)
-	ReasonRecentWrite    = "read your writes: recent write"
-	ReasonBehind         = "read your writes: replicas behind the session's writes"
+	ReasonRead        = "read"                   // a read, on a replica in rotation
+	ReasonWrite       = "needs primary"          // may write or needs the primary (Detail says why)
+	ReasonNoReplicas  = "no replicas"            // the database has no replicas
+	ReasonNoReplicaUp = "no replica in rotation" // all unhealthy, lagging or broken (Fallback)
+	ReasonRecentWrite = "read your writes: recent write"
+	ReasonBehind      = "read your writes: replicas behind the session's writes"
+	// ReasonCaughtUp: Router.CatchUp found the replica past the writes.
+	ReasonCaughtUp       = "read your writes: replica caught up"
 	ReasonTransaction    = "transaction"            // inside an open transaction, on its node
 	ReasonPinned         = "pinned session"         // the session keeps a connection of Node
 	ReasonSessionResults = "session results"        // reads what the previous statement left, on its connection
@@ -63,12 +71,13 @@ type routeJSON struct {
 	Detail   string `json:"detail,omitempty"`
 	Fallback bool   `json:"fallback,omitempty"`
 	Pin      bool   `json:"pin,omitempty"`
+	CatchUp  bool   `json:"catch_up,omitempty"`
 }
 
 // MarshalJSON prints the route by node name, for grant explain and golden
 // tests: {"database":"main","node":"main.replicas[0]","role":"replica",...}.
 func (r Route) MarshalJSON() ([]byte, error) {
-	j := routeJSON{Kind: r.Kind, Reason: r.Reason, Detail: r.Detail, Fallback: r.Fallback, Pin: r.Pin}
+	j := routeJSON{Kind: r.Kind, Reason: r.Reason, Detail: r.Detail, Fallback: r.Fallback, Pin: r.Pin, CatchUp: r.CatchUp}
 	if r.Node != nil {
 		j.Database, j.Node, j.Role = r.Node.Database, r.Node.Name, r.Node.Role.String()
 	}

@@ -39,6 +39,13 @@ type Options struct {
 	// InFlight returns the statements a node is running, for the
 	// least_in_flight policy (nil: registry.Node.Stats().InFlight).
 	InFlight func(n *registry.Node) int64
+	// Cluster identifies the cluster among the process's Routers
+	// (ClusterID): Routers of the same non-empty Cluster share one
+	// database-scope read-your-writes record, so that a write through
+	// one counts for the reads of every other (two sql.Open calls of one
+	// cluster). The record lives until the last of them is closed. ""
+	// keeps the record private to this Router.
+	Cluster string
 }
 
 // Router makes routing decisions for one cluster: it holds the validated
@@ -57,6 +64,9 @@ type Router struct {
 	window   int64 // read-your-writes window, nanoseconds
 	maxLag   int64 // nanoseconds; 0: no limit
 	shared   *Session
+	cluster  string    // Options.Cluster: shared is the cluster's record
+	release  sync.Once // gives shared back at Close
+	catchUp  catchUp   // on-demand checks of replicas (causal mode)
 
 	mu      sync.Mutex // guards started and stop
 	started bool
@@ -71,11 +81,13 @@ type dbRoute struct {
 	rr       atomic.Uint64
 }
 
-// slot is one replica: its node, measured state and weight.
+// slot is one replica: its node, measured state and weight, and the
+// reads waiting for it to catch up.
 type slot struct {
 	node   *registry.Node
 	state  *replicaState
 	weight uint64
+	watch  *watcher
 }
 
 // New validates cfg (on a copy) and returns a Router over opts.Databases.
@@ -98,11 +110,12 @@ func New(cfg Config, opts Options) (*Router, error) {
 	}
 	r := &Router{
 		cfg: cfg, dialect: opts.Dialect, now: opts.Clock, rnd: opts.Rand, inFlight: opts.InFlight,
-		window: int64(cfg.ReadYourWrites.Window), maxLag: int64(cfg.MaxReplicaLag), shared: NewSession(),
+		window: int64(cfg.ReadYourWrites.Window), maxLag: int64(cfg.MaxReplicaLag),
 	}
+	r.catchUp.init(r, opts.Dialect)
 	if r.now == nil {
 		r.now = time.Now
-		r.nowNS = monotonicClock()
+		r.nowNS = processClock()
 	} else {
 		r.nowNS = func() int64 { return r.now().UnixNano() }
 	}
@@ -120,7 +133,8 @@ func New(cfg Config, opts Options) (*Router, error) {
 		}
 		d := &dbRoute{db: db}
 		for _, n := range db.Replicas {
-			d.replicas = append(d.replicas, slot{node: n, state: r.state.slot(n), weight: uint64(cfg.Weight(n.Name))})
+			st := r.state.slot(n)
+			d.replicas = append(d.replicas, slot{node: n, state: st, weight: uint64(cfg.Weight(n.Name)), watch: newWatcher(r, n, st)})
 		}
 		r.dbs = append(r.dbs, d)
 		if db.Name == opts.Default || (opts.Default == "" && len(opts.Databases) == 1) {
@@ -132,6 +146,11 @@ func New(cfg Config, opts Options) (*Router, error) {
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
+	}
+	if r.cluster = opts.Cluster; r.cluster != "" {
+		r.shared = acquireShared(r.cluster)
+	} else {
+		r.shared = NewSession()
 	}
 	return r, nil
 }
@@ -157,6 +176,10 @@ func monotonicClock() func() int64 {
 	baseNS := base.UnixNano()
 	return func() int64 { return baseNS + int64(time.Since(base)) }
 }
+
+// Cluster returns Options.Cluster: the identity under which the Router
+// shares its read-your-writes record, or "".
+func (r *Router) Cluster() string { return r.cluster }
 
 // Config returns the validated configuration.
 func (r *Router) Config() Config { return r.cfg }

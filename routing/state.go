@@ -138,15 +138,31 @@ func (s *State) Record(n *registry.Node, m Measurement) {
 		}
 	}
 	r.lag.Store(lag)
-	if !m.Position.IsZero() {
-		// Positions only move forward: keep the later of the two, so a
-		// measurement that raced an earlier one cannot move it back.
-		if old := r.pos.Load(); old == nil || !old.Covers(&m.Position) {
-			p := m.Position
-			r.pos.Store(&p)
+	r.advance(m.Position)
+	r.statusV.Store(uint32(m.Status))
+}
+
+// advance records a replayed position p of the replica (the zero Position
+// changes nothing). Positions only move forward: the result is the later
+// of the two (per GTID domain), so that a measurement or check that raced
+// a later one cannot move it back.
+func (r *replicaState) advance(p Position) {
+	if p.IsZero() {
+		return
+	}
+	for {
+		old := r.pos.Load()
+		next := p
+		if old != nil {
+			if old.Covers(&p) {
+				return
+			}
+			next = old.Merge(p)
+		}
+		if r.pos.CompareAndSwap(old, &next) {
+			return
 		}
 	}
-	r.statusV.Store(uint32(m.Status))
 }
 
 // Failed records that measuring n failed: its status and lag become

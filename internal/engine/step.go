@@ -92,6 +92,7 @@ func (s *Session) decide(ctx context.Context, st *analyze.Statement, db *registr
 	}
 	var err error
 	sp.rt, err = s.e.router.Decide(st, sp.in)
+	sp.rt = s.e.catchUp(ctx, sp.in, sp.rt)
 	return sp, err
 }
 

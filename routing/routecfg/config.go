@@ -21,7 +21,7 @@
 //	    mode: causal                  # window (default) | causal | off
 //	    window: 2s
 //	    scope: database               # database (default) | connection
-//	    max_wait: 100ms               # causal: wait for a replica (0, default: don't)
+//	    max_wait: 20ms                # causal: how long a read may wait for a replica to catch up (0: don't)
 //
 // Messages name the key and what it wants, never the value given: a value
 // in the wrong key may be a secret.
@@ -64,8 +64,9 @@ type Config struct {
 	// neither the built-in table nor PrimaryFunctions goes: a replica
 	// (such functions are assumed free of side effects) or the primary.
 	UnknownFunctions FuncPlacement `yaml:"unknown_functions,omitempty" json:"unknown_functions,omitempty"`
-	// HedgeAfter, when not 0, sends a read that has not answered after
-	// this delay to a second replica too, and takes the first answer.
+	// HedgeAfter, when not 0, sends a replica read that has not answered
+	// after this delay to a second node too (another replica in rotation,
+	// or the primary), and takes the first answer.
 	HedgeAfter Duration `yaml:"hedge_after,omitempty" json:"hedge_after,omitempty"`
 	// ReadYourWrites keeps a session's reads from missing its own writes.
 	ReadYourWrites ReadYourWrites `yaml:"read_your_writes,omitempty" json:"read_your_writes,omitempty"`
@@ -85,9 +86,14 @@ type ReadYourWrites struct {
 	// which misses writes made on another pooled connection).
 	Scope Scope `yaml:"scope,omitempty" json:"scope,omitempty"`
 	// MaxWait is, in causal mode, how long a read may wait for a replica
-	// to replay the session's last write before it goes to the primary;
-	// 0 goes to the primary at once.
-	MaxWait Duration `yaml:"max_wait,omitempty" json:"max_wait,omitempty"`
+	// that was last measured behind the writes it must see to replay them:
+	// the router then checks the replica's replayed position at once
+	// (shared by the reads waiting on the same replica) and the read runs
+	// there if it caught up in time, else on the primary. nil takes
+	// DefaultMaxWait in causal mode (Validate fills it in); 0 sends such
+	// reads to the primary at once, until the lag monitor's next
+	// measurement shows a replica past their writes. At most MaxMaxWait.
+	MaxWait *Duration `yaml:"max_wait,omitempty" json:"max_wait,omitempty"`
 }
 
 // Policy is a replica selection policy.
@@ -153,6 +159,12 @@ const (
 	DefaultLagCheckInterval = 500 * time.Millisecond
 	DefaultWindow           = 2 * time.Second
 	DefaultUnknownFunctions = FuncsOnReplica
+	// DefaultMaxWait is read_your_writes.max_wait in causal mode: a few
+	// round trips to a replica, well under a typical request's budget.
+	DefaultMaxWait = 20 * time.Millisecond
+	// MaxMaxWait bounds read_your_writes.max_wait: a replica that has not
+	// caught up by then serves the read later than the primary would.
+	MaxMaxWait = time.Second
 	// MinLagCheckInterval bounds how often lag may be measured.
 	MinLagCheckInterval = 10 * time.Millisecond
 )
@@ -161,5 +173,17 @@ const (
 func (c Config) Clone() Config {
 	c.Weights = maps.Clone(c.Weights)
 	c.PrimaryFunctions = slices.Clone(c.PrimaryFunctions)
+	if w := c.ReadYourWrites.MaxWait; w != nil {
+		c.ReadYourWrites.MaxWait = NewDuration(w.D())
+	}
 	return c
+}
+
+// Wait returns read_your_writes.max_wait as a time.Duration: 0 when it is
+// nil (outside causal mode, or before Validate).
+func (r ReadYourWrites) Wait() time.Duration {
+	if r.MaxWait == nil {
+		return 0
+	}
+	return r.MaxWait.D()
 }

@@ -44,7 +44,7 @@ func TestProblemsNameTheirKeys(t *testing.T) {
 		PrimaryFunctions:     []string{"nextval", "", "a.b.c", "f(x)", "NextVal"},
 		UnknownFunctions:     "sometimes",
 		HedgeAfter:           -1,
-		ReadYourWrites:       ReadYourWrites{Mode: "eventually", Window: -1, Scope: "planet", MaxWait: -1},
+		ReadYourWrites:       ReadYourWrites{Mode: "eventually", Window: -1, Scope: "planet", MaxWait: NewDuration(-1)},
 	}
 	got := errs(c.Validate("routing", []string{"main.replicas[0]", "main.replicas[1]"}))
 	assert.Equal(t, []string{
@@ -64,7 +64,7 @@ func TestProblemsNameTheirKeys(t *testing.T) {
 		`routing.read_your_writes.mode: unknown mode: want window, causal or off`,
 		`routing.read_your_writes.window: must not be negative`,
 		`routing.read_your_writes.scope: unknown scope: want database or connection`,
-		`routing.read_your_writes.max_wait: must not be negative`,
+		`routing.read_your_writes.max_wait: must not be negative (0 disables the wait)`,
 	}, got)
 	for _, e := range got {
 		for _, v := range []string{"fastest", "panic", "anywhere", "eventually", "planet", "sometimes", "f(x)"} {
@@ -124,7 +124,7 @@ read_your_writes: {mode: causal, window: 1s, scope: connection, max_wait: 100ms}
 		UnknownFunctions:     FuncsOnPrimary,
 		HedgeAfter:           Duration(50 * time.Millisecond),
 		ReadYourWrites: ReadYourWrites{Mode: RYWCausal, Window: Duration(time.Second), Scope: ScopeConnection,
-			MaxWait: Duration(100 * time.Millisecond)},
+			MaxWait: NewDuration(100 * time.Millisecond)},
 	}, c)
 	out, err := yaml.Marshal(c)
 	require.NoError(t, err)
@@ -142,10 +142,43 @@ func TestWeightsNameExistingReplicas(t *testing.T) {
 }
 
 func TestMaxWaitOnlyInCausalMode(t *testing.T) {
-	c := Config{ReadYourWrites: ReadYourWrites{MaxWait: Duration(time.Second)}}
+	c := Config{ReadYourWrites: ReadYourWrites{MaxWait: NewDuration(time.Second)}}
 	assert.Equal(t, []string{"routing.read_your_writes.max_wait: only used by mode causal (mode is window)"}, errs(c.Validate("routing", nil)))
-	c = Config{ReadYourWrites: ReadYourWrites{Mode: RYWCausal, MaxWait: Duration(time.Second)}}
+	c = Config{ReadYourWrites: ReadYourWrites{Mode: RYWCausal, MaxWait: NewDuration(time.Second)}}
 	assert.Empty(t, c.Validate("routing", nil))
+	// 0 is allowed in every mode: it waits for nothing.
+	c = Config{ReadYourWrites: ReadYourWrites{MaxWait: NewDuration(0)}}
+	assert.Empty(t, c.Validate("routing", nil))
+}
+
+func TestMaxWaitDefaultAndBounds(t *testing.T) {
+	c := Config{ReadYourWrites: ReadYourWrites{Mode: RYWCausal}}
+	require.Empty(t, c.Validate("routing", nil))
+	require.NotNil(t, c.ReadYourWrites.MaxWait, "causal mode fills in the default")
+	assert.Equal(t, DefaultMaxWait, c.ReadYourWrites.Wait())
+	assert.Equal(t, 20*time.Millisecond, DefaultMaxWait)
+
+	// An explicit 0 stays 0: no waiting.
+	var off Config
+	require.NoError(t, yaml.Unmarshal([]byte("read_your_writes: {mode: causal, max_wait: 0s}"), &off))
+	require.Empty(t, off.Validate("routing", nil))
+	require.NotNil(t, off.ReadYourWrites.MaxWait)
+	assert.Zero(t, off.ReadYourWrites.Wait())
+
+	long := Config{ReadYourWrites: ReadYourWrites{Mode: RYWCausal, MaxWait: NewDuration(2 * time.Second)}}
+	assert.Equal(t, []string{"routing.read_your_writes.max_wait: 2s is too long: at most 1s (the primary answers sooner)"},
+		errs(long.Validate("routing", nil)))
+
+	// Outside causal mode nothing is filled in, and Wait reads 0.
+	var w Config
+	require.Empty(t, w.Validate("routing", nil))
+	assert.Nil(t, w.ReadYourWrites.MaxWait)
+	assert.Zero(t, w.ReadYourWrites.Wait())
+
+	// Clone does not share the setting.
+	d := c.Clone()
+	*d.ReadYourWrites.MaxWait = Duration(time.Second)
+	assert.Equal(t, DefaultMaxWait, c.ReadYourWrites.Wait())
 }
 
 func TestIsPrimaryFunction(t *testing.T) {

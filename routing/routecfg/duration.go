@@ -10,6 +10,13 @@ import (
 // this type.
 type Duration time.Duration
 
+// NewDuration returns a pointer to d as a Duration, for the optional
+// settings (read_your_writes.max_wait).
+func NewDuration(d time.Duration) *Duration {
+	v := Duration(d)
+	return &v
+}
+
 // D returns d as a time.Duration.
 func (d Duration) D() time.Duration { return time.Duration(d) }
 

@@ -106,11 +106,17 @@ func (c *Config) Validate(path string, replicas []string) []*Problem {
 	default:
 		add("read_your_writes.scope", "unknown scope: want database or connection")
 	}
-	switch {
-	case r.MaxWait < 0:
-		add("read_your_writes.max_wait", "must not be negative")
-	case r.MaxWait > 0 && r.Mode != RYWCausal && r.Mode.valid():
+	switch w := r.MaxWait; {
+	case w == nil:
+		if r.Mode == RYWCausal {
+			r.MaxWait = NewDuration(DefaultMaxWait)
+		}
+	case *w < 0:
+		add("read_your_writes.max_wait", "must not be negative (0 disables the wait)")
+	case *w > 0 && r.Mode != RYWCausal && r.Mode.valid():
 		add("read_your_writes.max_wait", "only used by mode causal (mode is %s)", r.Mode)
+	case w.D() > MaxMaxWait:
+		add("read_your_writes.max_wait", "%s is too long: at most %s (the primary answers sooner)", w, MaxMaxWait)
 	}
 	return ps
 }
