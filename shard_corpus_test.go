@@ -94,6 +94,12 @@ var shardReads = []shardRead{
 	{name: "items_count", sql: "SELECT COUNT(*), SUM(qty), SUM(price) FROM order_items", compareOpts: ord},
 	{name: "time_arg", sql: "SELECT id, created_at FROM orders WHERE created_at >= ? ORDER BY created_at, id LIMIT 10",
 		args: []any{time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)}, compareOpts: ord},
+	// Text merged in the servers' collations, read from their catalogs.
+	{name: "text_order_desc_limit", sql: "SELECT id, note FROM orders ORDER BY note DESC, id LIMIT 5", compareOpts: ord},
+	{name: "text_group_min_max", sql: "SELECT country, MIN(note), MAX(status), COUNT(*) FROM orders GROUP BY country ORDER BY country", compareOpts: ord},
+	{name: "text_distinct_ordered", sql: "SELECT DISTINCT note FROM orders ORDER BY note", compareOpts: ord},
+	{name: "text_order_star", sql: "SELECT * FROM orders ORDER BY status, id LIMIT 10", compareOpts: ord},
+	{name: "text_order_join_broadcast", sql: "SELECT o.id, c.name FROM orders o JOIN countries c ON c.code = o.country ORDER BY c.name DESC, o.id LIMIT 12", compareOpts: ord},
 }
 
 // text returns the read's SQL for the cluster's dialect.

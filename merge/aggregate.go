@@ -1,6 +1,7 @@
 package merge
 
 import (
+	"context"
 	"database/sql/driver"
 	"fmt"
 	"math/big"
@@ -13,15 +14,21 @@ import (
 type aggState struct {
 	sum, count number       // COUNT and SUM use sum; AVG uses both
 	best       driver.Value // MIN, MAX
-	avgForm    form         // Go type of the shards' own AVG values
-	avgScale   int          // fraction digits of the shards' own AVG text
+	bestW      driver.Value // the weight of best, when its column has weights
+	// cands are the shards' MIN or MAX text in a server collation, ranked
+	// by resolve.
+	cands    []driver.Value
+	avgForm  form // Go type of the shards' own AVG values
+	avgScale int  // fraction digits of the shards' own AVG text
 }
 
 // aggregator folds shard rows into aggregate states and writes the results.
 type aggregator struct {
+	ctx     context.Context
 	aggs    []Aggregate
 	rules   []rule
 	dialect dialect.Dialect
+	ranker  Ranker
 }
 
 func (a *aggregator) newStates() []aggState { return make([]aggState, len(a.aggs)) }
@@ -30,7 +37,8 @@ func (a *aggregator) reset(st []aggState) {
 	for i := range st {
 		st[i].sum.reset()
 		st[i].count.reset()
-		st[i].best, st[i].avgForm, st[i].avgScale = nil, formNone, 0
+		st[i].best, st[i].bestW, st[i].cands = nil, nil, st[i].cands[:0]
+		st[i].avgForm, st[i].avgScale = formNone, 0
 	}
 }
 
@@ -47,12 +55,20 @@ func (a *aggregator) add(st []aggState, row []driver.Value, ar *arena) error {
 			if v == nil {
 				continue
 			}
+			r := &a.rules[g.Column]
+			if r.text == textServer && r.isText(v) {
+				s.cands = append(s.cands, ar.clone(v))
+				continue
+			}
 			c := 0
 			if s.best != nil {
-				c = compareValues(v, s.best, a.rules[g.Column])
+				c = a.compareBest(s, row, g.Column)
 			}
 			if s.best == nil || (g.Func == Min && c < 0) || (g.Func == Max && c > 0) {
 				s.best = ar.clone(v)
+				if r.weighted {
+					s.bestW = ar.clone(row[r.weight])
+				}
 			}
 		case Avg:
 			if err = s.sum.add(row[g.SumColumn]); err == nil {
@@ -67,6 +83,65 @@ func (a *aggregator) add(st []aggState, row []driver.Value, ar *arena) error {
 		}
 	}
 	return nil
+}
+
+// compareBest compares the value of column col in row with the state's
+// best: by their weights when the column has them.
+func (a *aggregator) compareBest(s *aggState, row []driver.Value, col int) int {
+	r := &a.rules[col]
+	if w := row[r.weight]; r.weighted && w != nil && s.bestW != nil && r.isText(row[col]) && r.isText(s.best) {
+		return compareWeightValues(w, s.bestW, r.pad)
+	}
+	return compareValues(row[col], s.best, *r)
+}
+
+// resolve picks the MIN and MAX of text in a server collation in every
+// state, ranking the candidates of all of them in one Ranker call per
+// aggregate.
+func (a *aggregator) resolve(states ...[]aggState) error {
+	for i, g := range a.aggs {
+		r := &a.rules[g.Column]
+		if (g.Func != Min && g.Func != Max) || r.text != textServer {
+			continue
+		}
+		var texts []string
+		for _, st := range states {
+			for _, v := range st[i].cands {
+				t, _ := textOf(v, r.trim)
+				texts = append(texts, t)
+			}
+		}
+		if len(texts) == 0 {
+			continue
+		}
+		if a.ranker == nil {
+			return noRanker(g.Column, r.server)
+		}
+		ranks, err := rankTexts(a.ctx, a.ranker, r.server, texts)
+		if err != nil {
+			return err
+		}
+		for _, st := range states {
+			s := &st[i]
+			best := -1
+			for j, v := range s.cands {
+				t, _ := textOf(v, r.trim)
+				if best < 0 || (g.Func == Min && ranks[t] < ranks[mustText(s.cands[best], r.trim)]) ||
+					(g.Func == Max && ranks[t] > ranks[mustText(s.cands[best], r.trim)]) {
+					best = j
+				}
+			}
+			if best >= 0 {
+				s.best = s.cands[best]
+			}
+		}
+	}
+	return nil
+}
+
+func mustText(v driver.Value, trim bool) string {
+	t, _ := textOf(v, trim)
+	return t
 }
 
 // finish writes the aggregate results of st into out.

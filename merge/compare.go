@@ -12,10 +12,33 @@ import (
 
 // rule is how the values of one column compare.
 type rule struct {
-	numText bool // string and []byte values are decimal numbers
-	fold    bool // text compares case- and trailing-space-insensitively
-	blob    bool // []byte sorts after string as its own class (SQLite BLOB)
+	numText bool      // string and []byte values are decimal numbers
+	blob    bool      // []byte sorts after string as its own class (SQLite BLOB)
+	text    textOrder // how text values compare
+	server  string    // text == textServer: the server's collation
+	trim    bool      // trailing spaces do not count (PostgreSQL char(n))
+	typ     string    // the column's database type name, upper case
+	// weighted: weight is the column holding the weights of this column's
+	// text values (Spec.Weights); pad is the weight of a space when they
+	// pad (PAD SPACE).
+	weighted bool
+	weight   int
+	pad      []byte
 }
+
+// textOrder is how the text values of a column compare.
+type textOrder uint8
+
+const (
+	textBinary    textOrder = iota // bytes
+	textFold                       // CollationNoCase
+	textASCIIFold                  // CollationASCIINoCase
+	textRTrim                      // CollationRTrim
+	textPad                        // CollationBinaryPad
+	// textServer orders by the server's ranks (rank.go); equality is byte
+	// equality, which is all compareValues and the keys see of it.
+	textServer
+)
 
 // Value classes, in their order across classes (SQLite's: numbers, then
 // text, then blobs; time values, rare in mixed columns, between numbers and
@@ -46,10 +69,10 @@ func compareValues(a, b driver.Value, r rule) int {
 				if c, ok := compareDecimalTexts(x, y); ok {
 					return c
 				}
-			case r.fold:
-				return compareFold(x, y)
-			default:
+			case r.text == textBinary || r.text == textServer:
 				return strings.Compare(x, y)
+			default:
+				return compareText(x, y, r.text)
 			}
 		}
 	case []byte:
@@ -59,10 +82,10 @@ func compareValues(a, b driver.Value, r rule) int {
 				if c, ok := compareDecimalTexts(x, y); ok {
 					return c
 				}
-			case r.fold:
-				return compareFold(x, y)
-			default:
+			case r.text == textBinary || r.text == textServer:
 				return bytes.Compare(x, y)
+			default:
+				return compareText(x, y, r.text)
 			}
 		}
 	case time.Time:
@@ -86,7 +109,7 @@ func compareMixed(a, b driver.Value, r rule) int {
 	case classTime:
 		return a.(time.Time).Compare(b.(time.Time))
 	case classText, classBlob:
-		return compareTextValues(a, b, r.fold)
+		return compareTextValues(a, b, r.text)
 	}
 	return strings.Compare(fmt.Sprint(a), fmt.Sprint(b))
 }
@@ -129,29 +152,37 @@ func classify(v driver.Value, r rule) int {
 	return classOther
 }
 
-func compareTextValues(a, b driver.Value, fold bool) int {
+func compareTextValues(a, b driver.Value, t textOrder) int {
 	switch x := a.(type) {
 	case string:
 		switch y := b.(type) {
 		case string:
-			return compareText(x, y, fold)
+			return compareText(x, y, t)
 		case []byte:
-			return compareText(x, y, fold)
+			return compareText(x, y, t)
 		}
 	case []byte:
 		switch y := b.(type) {
 		case string:
-			return compareText(x, y, fold)
+			return compareText(x, y, t)
 		case []byte:
-			return compareText(x, y, fold)
+			return compareText(x, y, t)
 		}
 	}
 	return 0
 }
 
-func compareText[A, B text](a A, b B, fold bool) int {
-	if fold {
+// compareText compares two texts under t (textServer: as bytes).
+func compareText[A, B text](a A, b B, t textOrder) int {
+	switch t {
+	case textFold:
 		return compareFold(a, b)
+	case textASCIIFold:
+		return compareASCIIFold(a, b)
+	case textRTrim:
+		return compareRaw(a[:trimSpaceEnd(a)], b[:trimSpaceEnd(b)])
+	case textPad:
+		return comparePadded(a, b)
 	}
 	return compareRaw(a, b)
 }

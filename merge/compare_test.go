@@ -14,7 +14,7 @@ import (
 
 func TestCompareValues(t *testing.T) {
 	num := rule{numText: true}
-	fold := rule{fold: true}
+	fold := rule{text: textFold}
 	sqlite := rule{blob: true}
 	t0 := time.Date(2024, 1, 2, 3, 4, 5, 6, time.UTC)
 	for _, c := range []struct {
@@ -69,7 +69,7 @@ func TestKeysAgreeWithCompare(t *testing.T) {
 		[]byte("3"), []byte("2.50"), []byte("abc"), "abc", "ABC", "abc  ", "Abd", "ß", "\xff", "\xfe", "",
 		time.Unix(5, 0).UTC(), time.Unix(5, 0).In(time.FixedZone("x", 7200)), time.Unix(5, 1),
 	}
-	for _, r := range []rule{{}, {numText: true}, {fold: true}, {blob: true}, {numText: true, fold: true}} {
+	for _, r := range []rule{{}, {numText: true}, {text: textFold}, {blob: true}, {numText: true, text: textFold}, {text: textASCIIFold}, {text: textRTrim}, {text: textPad}} {
 		for _, a := range pool {
 			for _, b := range pool {
 				ka, kb := appendKey(nil, a, r), appendKey(nil, b, r)
@@ -97,7 +97,7 @@ func TestCompareIsATotalOrder(t *testing.T) {
 		}
 		return time.Unix(int64(rng.IntN(3)), 0)
 	}
-	for _, r := range []rule{{}, {numText: true}, {fold: true}, {blob: true}} {
+	for _, r := range []rule{{}, {numText: true}, {text: textFold}, {blob: true}, {text: textASCIIFold}, {text: textRTrim}, {text: textPad}} {
 		for range 3000 {
 			a, b, c := gen(), gen(), gen()
 			ab, bc, ac := compareValues(a, b, r), compareValues(b, c, r), compareValues(a, c, r)

@@ -4,7 +4,8 @@ import "database/sql/driver"
 
 // streamDistinct drops a row equal to the previous one on the visible
 // columns; its input is sorted with every visible column among the leading
-// ORDER BY keys, so duplicates arrive adjacent and memory stays one row.
+// ORDER BY keys, so duplicates arrive adjacent and memory stays one row
+// (all of it: the hidden columns hold the visible ones' weights).
 type streamDistinct struct {
 	in    stage
 	cols  []int

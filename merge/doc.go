@@ -9,7 +9,7 @@
 // # Pipeline
 //
 // Every shard has a reader goroutine that reads its rows ahead into batches
-// (at most about 1.5×Spec.ShardRowsInFlight rows per shard, recycled, so
+// (at most about 2×Spec.ShardRowsInFlight rows per shard, recycled, so
 // memory follows the read-ahead, not the result size) and copies []byte
 // values, which drivers reuse. The merge then runs, on the caller's
 // goroutine:
@@ -38,8 +38,14 @@
 //   - ORDER BY: the user's ORDER BY, unchanged, on every shard; each ORDER BY
 //     expression missing from the select list is appended as a hidden column
 //     and referenced by index in Spec.OrderBy. NULLS FIRST/LAST go into
-//     SortKey.Nulls; a key with a COLLATE clause the merge cannot reproduce
-//     must be refused.
+//     SortKey.Nulls; the collation of a text key (its column's, or that of a
+//     COLLATE clause) into SortKey.Collation, or, on MySQL, its weights into
+//     a hidden WEIGHT_STRING(expr) column named by Spec.Weights.
+//   - Text compared across shards (ORDER BY, GROUP BY, DISTINCT, MIN, MAX)
+//     must compare as on the servers: by a collation the merge computes
+//     (binary, binary_pad, nocase, ascii_nocase, rtrim), by the server's
+//     weights (Weight), or by the server's ranks (ServerCollation, with
+//     Spec.Ranker). A text order none of these reproduces must be refused.
 //   - LIMIT n OFFSET m: the shards get LIMIT n+m without OFFSET; Spec gets
 //     Offset m and Limit n.
 //   - COUNT, SUM, MIN, MAX: unchanged, one Aggregate each.
@@ -75,9 +81,16 @@
 //     MySQL DECIMAL and PostgreSQL numeric arrive) compares numerically when
 //     the column's database type is numeric or the column is a COUNT, SUM or
 //     AVG output — decided by type name, never by how a value looks;
-//   - text compares bytewise (PostgreSQL "C", SQLite BINARY), or, under
-//     CollationNoCase (the MySQL default for text columns), by Unicode upper
-//     case with trailing spaces ignored, like *_general_ci;
+//   - text compares bytewise (PostgreSQL "C", SQLite BINARY); padded with
+//     spaces (CollationBinaryPad: MySQL *_bin); with ASCII letters folded to
+//     lower case (CollationASCIINoCase: SQLite NOCASE); without trailing
+//     spaces (CollationRTrim: SQLite RTRIM, PostgreSQL char(n)); by Unicode
+//     upper case with trailing spaces ignored (CollationNoCase, the MySQL
+//     default when the planner has no catalog); by the server's weights in
+//     a hidden column (Weight: MySQL, every collation); or by the server's
+//     ranks (ServerCollation: PostgreSQL's libc and ICU collations, ranked a
+//     window of rows at a time, simple text locally once the server agreed
+//     to its order: see rank.go);
 //   - SQLite orders the classes as it does: numbers, then TEXT, then BLOB.
 //
 // # Column metadata
@@ -98,16 +111,23 @@
 // An int64 SUM that overflows continues as a decimal and is returned as
 // decimal text where one database would report an out-of-range error.
 //
+// # Order checks
+//
+// An ordered merge compares every row it returns with the one it returned
+// before, whichever shards they came from, and fails with an error
+// matching ErrOutOfOrder rather than return rows out of order (or split
+// groups, when a GROUP BY or DISTINCT streams): a shard whose order the
+// merge does not reproduce shows there. The ranked merge checks every
+// shard's window and the rows across windows the same way.
+//
 // # Known gaps
 //
-// Linguistic collations (PostgreSQL databases created with a libc or ICU
-// locale other than C, MySQL accent-insensitive and utf8mb4_0900_* NO PAD
-// collations) are not reproduced, nor the declaration order of MySQL ENUM
-// columns: a merged ORDER BY can then differ from one database's order. A
-// streamed GROUP BY or DISTINCT checks that each shard's rows arrive in the
-// merge's order and fails with an error naming the shard and the values
-// when they do not (checked between rows of one read-ahead batch), rather
-// than return split groups. SQLite reports column
-// types from the first row, so shard 0's may differ from one database's
-// when shard 0 has no rows. Multiple result sets are not supported.
+// A collation whose order none of the methods above reproduces (a
+// PostgreSQL nondeterministic collation, a MySQL PAD SPACE collation with
+// several levels) is refused by the planner. Text longer than MySQL's
+// max_sort_length compares on its whole weight where the server's sort
+// looks at a prefix: rows equal on the prefix then fail the order check.
+// SQLite reports column types from the first row, so shard 0's may differ
+// from one database's when shard 0 has no rows. Multiple result sets are
+// not supported.
 package merge

@@ -10,6 +10,11 @@ import (
 // Spec.MaxMemoryRows allows.
 var ErrMemoryLimit = errors.New("merge: in-memory row limit exceeded")
 
+// ErrOutOfOrder matches (with errors.Is) the error returned when merged
+// rows would come out in an order other than the one the shards sorted
+// them in: a shard's order is one the merge does not reproduce.
+var ErrOutOfOrder = errors.New("merge: rows out of order")
+
 // errStopped is the cancellation cause when the merged rows stop reading on
 // purpose (end of data, LIMIT reached, Close); it is never returned.
 var errStopped = errors.New("merge: stopped")

@@ -15,7 +15,7 @@ func keyEqual(a, b []driver.Value, cols []int, rules []rule) bool {
 			}
 			continue
 		}
-		if compareValues(x, y, rules[c]) != 0 {
+		if compareCells(a, b, c, &rules[c]) != 0 {
 			return false
 		}
 	}
@@ -55,6 +55,9 @@ func (s *scalarAggregate) next() ([]driver.Value, error) {
 		if err := s.agg.add(s.st, row, &s.bytes); err != nil {
 			return nil, err
 		}
+	}
+	if err := s.agg.resolve(s.st); err != nil {
+		return nil, err
 	}
 	s.agg.finish(s.st, s.out)
 	return s.out, nil
@@ -110,6 +113,9 @@ func (g *streamGroup) next() ([]driver.Value, error) {
 		if err := g.agg.add(g.st, row, &g.bytes); err != nil {
 			return nil, err
 		}
+	}
+	if err := g.agg.resolve(g.st); err != nil {
+		return nil, err
 	}
 	g.agg.finish(g.st, g.out)
 	return g.out, nil

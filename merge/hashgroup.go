@@ -72,11 +72,30 @@ func (h *hashGroup) build() error {
 			return err
 		}
 	}
+	states := make([][]aggState, len(h.groups))
+	for i := range h.groups {
+		states[i] = h.groups[i].st
+	}
+	if err := h.agg.resolve(states...); err != nil {
+		return err
+	}
 	for i := range h.groups {
 		h.agg.finish(h.groups[i].st, h.groups[i].row)
 		h.groups[i].st = nil
 	}
-	if len(h.order) > 0 {
+	switch {
+	case len(h.order) > 0 && h.order.ranked():
+		rows := make([][]driver.Value, len(h.groups))
+		for i := range h.groups {
+			rows[i] = h.groups[i].row
+		}
+		if err := sortRanked(h.agg.ctx, h.agg.ranker, h.order, rows); err != nil {
+			return err
+		}
+		for i := range h.groups {
+			h.groups[i].row = rows[i]
+		}
+	case len(h.order) > 0:
 		slices.SortStableFunc(h.groups, func(a, b hashEntry) int { return h.order.compare(a.row, b.row) })
 	}
 	return nil

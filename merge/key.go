@@ -35,9 +35,9 @@ func appendKey(buf []byte, v driver.Value, r rule) []byte {
 		start := len(buf)
 		switch x := v.(type) {
 		case string:
-			buf = appendText(buf, x, r.fold)
+			buf = appendText(buf, x, r.text)
 		case []byte:
-			buf = appendText(buf, x, r.fold)
+			buf = appendText(buf, x, r.text)
 		}
 		binary.BigEndian.PutUint32(buf[start-4:], uint32(len(buf)-start))
 		return buf
@@ -48,9 +48,19 @@ func appendKey(buf []byte, v driver.Value, r rule) []byte {
 	return append(buf, s...)
 }
 
-func appendText[T text](buf []byte, s T, fold bool) []byte {
-	if fold {
+// appendText appends the form of s that is equal exactly when the texts
+// are equal under t.
+func appendText[T text](buf []byte, s T, t textOrder) []byte {
+	switch t {
+	case textFold:
 		return appendFold(buf, s)
+	case textASCIIFold:
+		for i := 0; i < len(s); i++ {
+			buf = append(buf, lowerASCII(s[i]))
+		}
+		return buf
+	case textRTrim, textPad:
+		return append(buf, s[:trimSpaceEnd(s)]...)
 	}
 	return append(buf, s...)
 }
@@ -78,10 +88,16 @@ func appendTextNumKey[T text](buf []byte, s T) []byte {
 	return appendFloat(buf, f)
 }
 
-// appendRowKey appends the keys of the given columns of row.
+// appendRowKey appends the keys of the given columns of row: of their
+// weights, for text values of columns that have them.
 func appendRowKey(buf []byte, row []driver.Value, cols []int, rules []rule) []byte {
 	for _, c := range cols {
-		buf = appendKey(buf, row[c], rules[c])
+		r := &rules[c]
+		if r.weighted && r.isText(row[c]) && row[r.weight] != nil {
+			buf = appendWeightKey(buf, row[r.weight], r.pad)
+			continue
+		}
+		buf = appendKey(buf, row[c], *r)
 	}
 	return buf
 }

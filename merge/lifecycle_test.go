@@ -223,7 +223,8 @@ func TestStreamedGroupRefusesRowsOutOfOrder(t *testing.T) {
 	require.NoError(t, err)
 	defer r.Close()
 	_, err = readAll(t, r)
-	require.ErrorContains(t, err, `shard s0 returned "f" after "é" in column 0, out of order`)
+	require.ErrorIs(t, err, ErrOutOfOrder)
+	require.ErrorContains(t, err, `shard s0 returned "f" after shard s0 returned "é" in column 0`)
 }
 
 func TestDriverPanicBecomesTheShardsError(t *testing.T) {

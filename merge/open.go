@@ -27,7 +27,7 @@ type Source struct {
 // slowest shard's, not the sum) and fails if one fails, naming the shard;
 // the others are then cancelled and closed. The shards must report the same
 // number of columns. Reading stays parallel: each shard has a reader
-// goroutine that holds at most about 1.5×spec.ShardRowsInFlight rows ahead.
+// goroutine that holds at most about 2×spec.ShardRowsInFlight rows ahead.
 //
 // The rows report the first spec.Visible column names of shard 0 and mirror
 // the column-type interfaces of shard 0's rows, answering them with shard
@@ -123,6 +123,16 @@ func (r *rows) build(s *Spec, names []string, ordered bool, shared chan *batch) 
 				s.OrderBy[i].Column += width
 			}
 		}
+		s.Weights = slices.Clone(s.Weights)
+		for i := range s.Weights {
+			w := &s.Weights[i]
+			if w.Column < 0 {
+				w.Column += width
+			}
+			if w.WeightColumn < 0 {
+				w.WeightColumn += width
+			}
+		}
 	}
 	if err := checkIndexes(s, width); err != nil {
 		return err
@@ -134,24 +144,34 @@ func (r *rows) build(s *Spec, names []string, ordered bool, shared chan *batch) 
 	r.names = slices.Clone(names[:r.visible])
 	rules := buildRules(s, r.meta, width)
 	o := newOrder(s, rules)
+	if err := needsRanker(s, rules, o); err != nil {
+		return err
+	}
 
 	var top stage
-	if ordered {
+	switch {
+	case ordered && o.ranked():
+		cursors := make([]cursor, len(r.shards))
+		for i, sh := range r.shards {
+			cursors[i] = cursor{ctx: r.ctx, sh: sh}
+		}
+		top = newRankedMerge(r.ctx, cursors, o, s.Ranker, width, s.rowsInFlight())
+	case ordered:
 		cursors := make([]cursor, len(r.shards))
 		for i, sh := range r.shards {
 			cursors[i] = cursor{ctx: r.ctx, sh: sh}
 		}
 		m := newOrderedMerge(cursors, o)
-		// Every shard's rows must arrive in the merge's order: otherwise
-		// (a collation it does not reproduce) the merged order would be
-		// silently wrong, so the merge fails instead.
-		m.check = true
+		// The merged rows must come out in the merge's order: otherwise (a
+		// shard sorting by an order the merge does not reproduce) the
+		// merged order would be silently wrong, so the merge fails instead.
+		m.check = newOrderCheck(o)
 		top = m
-	} else {
+	default:
 		top = &concat{ctx: r.ctx, in: shared, shards: r.shards, live: len(r.shards)}
 	}
 
-	agg := &aggregator{aggs: s.Aggregates, rules: rules, dialect: s.Dialect}
+	agg := &aggregator{ctx: r.ctx, aggs: s.Aggregates, rules: rules, dialect: s.Dialect, ranker: s.Ranker}
 	switch {
 	case len(s.GroupBy) == 0 && len(s.Aggregates) > 0:
 		top = &scalarAggregate{in: top, agg: agg, st: agg.newStates(), out: make([]driver.Value, width)}
@@ -167,7 +187,7 @@ func (r *rows) build(s *Spec, names []string, ordered bool, shared chan *batch) 
 			cols[i] = i
 		}
 		if s.streamDistinct(r.visible) {
-			top = &streamDistinct{in: top, cols: cols, rules: rules, prev: make([]driver.Value, r.visible)}
+			top = &streamDistinct{in: top, cols: cols, rules: rules, prev: make([]driver.Value, width)}
 		} else {
 			top = &hashDistinct{in: top, cols: cols, rules: rules, limit: s.maxMemoryRows(), seen: map[string]struct{}{}}
 		}
@@ -180,6 +200,26 @@ func (r *rows) build(s *Spec, names []string, ordered bool, shared chan *batch) 
 		top = l
 	}
 	r.top = top
+	return nil
+}
+
+// needsRanker fails when text must be ordered by a server's collation (an
+// ORDER BY key, or MIN and MAX) and the spec has no Ranker: before any row
+// is returned, naming the column and the collation.
+func needsRanker(s *Spec, rules []rule, o order) error {
+	if s.Ranker != nil {
+		return nil
+	}
+	for _, k := range o {
+		if k.rule.text == textServer {
+			return noRanker(k.col, k.rule.server)
+		}
+	}
+	for _, a := range s.Aggregates {
+		if r := rules[a.Column]; (a.Func == Min || a.Func == Max) && r.text == textServer {
+			return noRanker(a.Column, r.server)
+		}
+	}
 	return nil
 }
 
@@ -198,6 +238,11 @@ func checkIndexes(s *Spec, width int) error {
 	for _, g := range s.GroupBy {
 		if g >= width {
 			return bad("GROUP BY", g)
+		}
+	}
+	for _, w := range s.Weights {
+		if w.Column >= width || w.WeightColumn >= width || w.Column < 0 || w.WeightColumn < 0 {
+			return bad("weight", max(w.Column, w.WeightColumn))
 		}
 	}
 	for _, a := range s.Aggregates {

@@ -37,8 +37,8 @@ func newOrder(s *Spec, rules []rule) order {
 			nulls = 1
 		}
 		r := rules[k.Column]
-		if k.Collation != CollationDefault {
-			r.fold = k.Collation == CollationNoCase
+		if k.Collation != CollationDefault && !r.weighted {
+			r.setCollation(k.Collation, s.Dialect, r.typ)
 		}
 		o[i] = orderKey{col: k.Column, desc: k.Desc, nulls: nulls, rule: r}
 	}
@@ -48,33 +48,72 @@ func newOrder(s *Spec, rules []rule) order {
 func (o order) compare(a, b []driver.Value) int {
 	for i := range o {
 		k := &o[i]
-		x, y := a[k.col], b[k.col]
-		var c int
-		if xi, ok := x.(int64); ok { // the common key, without a call
-			if yi, ok := y.(int64); ok {
-				c = cmp.Compare(xi, yi)
-				goto decided
+		if xi, ok := a[k.col].(int64); ok { // the common key, without a call
+			if yi, ok := b[k.col].(int64); ok {
+				if c := cmp.Compare(xi, yi); c != 0 {
+					if k.desc {
+						return -c
+					}
+					return c
+				}
+				continue
 			}
 		}
-		switch {
-		case x == nil && y == nil:
-			continue
-		case x == nil:
-			return k.nulls
-		case y == nil:
-			return -k.nulls
-		default:
-			c = compareValues(x, y, k.rule)
-		}
-	decided:
-		if c != 0 {
-			if k.desc {
-				return -c
-			}
+		if c := k.compare(a, b); c != 0 {
 			return c
 		}
 	}
 	return 0
+}
+
+// compare compares rows a and b by this key alone, in output order.
+func (k *orderKey) compare(a, b []driver.Value) int {
+	x, y := a[k.col], b[k.col]
+	switch {
+	case x == nil && y == nil:
+		return 0
+	case x == nil:
+		return k.nulls
+	case y == nil:
+		return -k.nulls
+	}
+	c := compareCells(a, b, k.col, &k.rule)
+	if k.desc {
+		return -c
+	}
+	return c
+}
+
+// ranked reports whether a key orders text by a server's collation.
+func (o order) ranked() bool {
+	for i := range o {
+		if o[i].rule.text == textServer {
+			return true
+		}
+	}
+	return false
+}
+
+// columns returns the columns the order reads: keys and their weights.
+func (o order) columns() []int {
+	var cols []int
+	for _, k := range o {
+		for _, c := range []int{k.col, k.rule.weight} {
+			if !containsInt(cols, c) {
+				cols = append(cols, c)
+			}
+		}
+	}
+	return cols
+}
+
+func containsInt(list []int, x int) bool {
+	for _, v := range list {
+		if v == x {
+			return true
+		}
+	}
+	return false
 }
 
 // orderedMerge is the k-way merge of shard streams that each arrive sorted
@@ -94,9 +133,9 @@ type orderedMerge struct {
 	order   order
 	started bool
 	pending bool // heap[0] was returned and must advance
-	// check verifies that each shard's rows arrive in this comparison's
-	// order, which the merge and a streamed GROUP BY or DISTINCT rely on.
-	check bool
+	// check verifies that the merged rows come out in the merge's order,
+	// which the merge and a streamed GROUP BY or DISTINCT rely on.
+	check *orderCheck
 }
 
 func newOrderedMerge(cursors []cursor, o order) *orderedMerge {
@@ -144,9 +183,6 @@ func (m *orderedMerge) next() ([]driver.Value, error) {
 		case err != nil:
 			return nil, err
 		default:
-			if m.check && m.cursors[top].i > 1 && m.order.compare(m.heads[top], row) > 0 {
-				return nil, m.outOfOrder(top, row)
-			}
 			m.setHead(top, row)
 		}
 		m.down(0)
@@ -156,24 +192,49 @@ func (m *orderedMerge) next() ([]driver.Value, error) {
 		return nil, io.EOF
 	}
 	m.pending = true
-	return m.heads[m.heap[0]], nil
+	top := m.heap[0]
+	if m.check != nil {
+		if err := m.check.see(m.heads[top], m.cursors[top].sh.name); err != nil {
+			return nil, err
+		}
+	}
+	return m.heads[top], nil
 }
 
-// outOfOrder explains a shard row that sorts before the shard's previous
-// row (still valid: both are in the cursor's current batch).
-func (m *orderedMerge) outOfOrder(i int, row []driver.Value) error {
-	prev := m.heads[i]
-	col := m.order[0].col
-	for _, k := range m.order {
-		if x, y := prev[k.col], row[k.col]; x != nil && y != nil && compareValues(x, y, k.rule) != 0 || (x == nil) != (y == nil) {
+// orderCheck verifies that rows come out in the order's order, comparing
+// each with the one before it, whichever shards they came from. A shard
+// that sorts by a collation or type order the merge does not reproduce
+// shows as a row smaller than the one before it. The previous row is the
+// one the merge returned last, still valid (cursor).
+type orderCheck struct {
+	order order
+	prev  []driver.Value
+	shard string // the shard of the previous row
+}
+
+func newOrderCheck(o order) *orderCheck { return &orderCheck{order: o} }
+
+// see checks row, from shard, against the previous row and remembers it.
+func (c *orderCheck) see(row []driver.Value, shard string) error {
+	if c.prev != nil && c.order.compare(c.prev, row) > 0 {
+		return c.outOfOrder(row, shard)
+	}
+	c.prev, c.shard = row, shard
+	return nil
+}
+
+// outOfOrder explains a row that sorts before the previous one.
+func (c *orderCheck) outOfOrder(row []driver.Value, shard string) error {
+	col := c.order[0].col
+	for i := range c.order {
+		if k := &c.order[i]; k.compare(c.prev, row) != 0 {
 			col = k.col
 			break
 		}
 	}
-	return fmt.Errorf("merge: shard %s returned %s after %s in column %d, out of order as the merge compares them "+
-		"(a collation or type order it does not reproduce), so the merged rows would be in the wrong order: "+
-		"declare the column's collation (sharding.collation or sharding.collations: binary or nocase)",
-		m.cursors[i].sh.name, show(row[col]), show(prev[col]), col)
+	return fmt.Errorf("%w: shard %s returned %s after shard %s returned %s in column %d, which the merge orders the other way "+
+		"(the shards sort by a collation or type order the merge does not reproduce); the merged rows would be in the wrong order",
+		ErrOutOfOrder, shard, show(row[col]), c.shard, show(c.prev[col]), col)
 }
 
 func show(v driver.Value) string {

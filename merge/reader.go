@@ -31,8 +31,9 @@ func (b *batch) grow(width, batchRows int) {
 	}
 }
 
-// batchesPerShard: one being filled, one queued, one being merged.
-const batchesPerShard = 3
+// batchesPerShard: one being filled, one queued, one being merged and the
+// one merged before it (cursor).
+const batchesPerShard = 4
 
 // shard is one source's reader state.
 type shard struct {
@@ -166,13 +167,15 @@ func (s *shard) read(ctx context.Context, rows driver.Rows, width, batchRows int
 }
 
 // cursor reads one shard's rows, batch by batch, on the merge side. A row it
-// returns stays valid until the next call: only then is its batch handed
-// back to the reader.
+// returns stays valid until the call after the next one: a batch goes back
+// to the reader only when the cursor is done with the batch after it, so
+// the merge can still compare the row it returned last with the next one.
 type cursor struct {
-	ctx context.Context
-	sh  *shard
-	b   *batch
-	i   int
+	ctx  context.Context
+	sh   *shard
+	b    *batch
+	held *batch // the batch before b, whose rows may still be in use
+	i    int
 }
 
 func (c *cursor) next() ([]driver.Value, error) {
@@ -183,8 +186,10 @@ func (c *cursor) next() ([]driver.Value, error) {
 				return c.b.rows[c.i-1], nil
 			}
 			last := c.b.last
-			c.sh.free <- c.b
-			c.b = nil
+			if c.held != nil {
+				c.sh.free <- c.held
+			}
+			c.held, c.b = c.b, nil
 			if last {
 				return nil, io.EOF
 			}

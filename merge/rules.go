@@ -1,6 +1,7 @@
 package merge
 
 import (
+	"encoding/hex"
 	"strings"
 
 	"github.com/grantsql/grant/dialect"
@@ -30,6 +31,11 @@ var mysqlTextTypes = map[string]bool{
 	"MEDIUMTEXT": true, "LONGTEXT": true, "ENUM": true, "SET": true,
 }
 
+// pgCollatable are the PostgreSQL type names (as pgx reports them) whose
+// values a collation orders; "" is an unknown type (a domain, an
+// expression of unknown type), ordered as text.
+var pgCollatable = map[string]bool{"": true, "TEXT": true, "VARCHAR": true, "BPCHAR": true, "NAME": true, "CITEXT": true}
+
 // buildRules decides, per column, how values compare:
 //
 //   - Text values compare as decimal numbers when the column's database type
@@ -40,7 +46,10 @@ var mysqlTextTypes = map[string]bool{
 //     VARCHAR holding "10" and "9" in byte order.
 //   - Text collation: ColumnCollations, then Spec.Collation (except on
 //     binary types), then the dialect default: case-insensitive for MySQL
-//     text types, binary otherwise.
+//     text types, binary otherwise. A server collation applies to
+//     PostgreSQL's collatable types only (pgCollatable); char(n) (BPCHAR)
+//     ignores trailing spaces, as PostgreSQL does.
+//   - Weights (Spec.Weights) override the collation of their column's text.
 //   - SQLite orders BLOB ([]byte) after TEXT (string) as separate classes.
 func buildRules(s *Spec, meta *columnMeta, n int) []rule {
 	rules := make([]rule, n)
@@ -57,6 +66,7 @@ func buildRules(s *Spec, meta *columnMeta, n int) []rule {
 			typeName = strings.TrimPrefix(typeName, "UNSIGNED ")
 		}
 		r := &rules[i]
+		r.typ = typeName
 		r.blob = s.Dialect == dialect.SQLite
 		r.numText = s.Dialect != dialect.SQLite && (numericTypes[typeName] || aggregated[i])
 		c := CollationDefault
@@ -69,7 +79,39 @@ func buildRules(s *Spec, meta *columnMeta, n int) []rule {
 		if c == CollationDefault && s.Dialect == dialect.MySQL && mysqlTextTypes[typeName] {
 			c = CollationNoCase
 		}
-		r.fold = c == CollationNoCase
+		r.setCollation(c, s.Dialect, typeName)
+	}
+	for _, w := range s.Weights {
+		if w.Column < n && w.WeightColumn < n {
+			r := &rules[w.Column]
+			r.weighted, r.weight = true, w.WeightColumn
+			r.pad, _ = hex.DecodeString(w.Pad)
+		}
 	}
 	return rules
+}
+
+// setCollation sets how r's text compares under c, for a column of the
+// given database type.
+func (r *rule) setCollation(c Collation, d dialect.Dialect, typeName string) {
+	r.text, r.server, r.trim = textBinary, "", false
+	switch c {
+	case CollationNoCase:
+		r.text = textFold
+	case CollationASCIINoCase:
+		r.text = textASCIIFold
+	case CollationRTrim:
+		r.text = textRTrim
+	case CollationBinaryPad:
+		r.text = textPad
+	}
+	if name, ok := c.Server(); ok && (d != dialect.Postgres || pgCollatable[typeName]) {
+		r.text, r.server = textServer, name
+	}
+	if d == dialect.Postgres && typeName == "BPCHAR" {
+		if r.text == textBinary {
+			r.text = textRTrim
+		}
+		r.trim = true
+	}
 }

@@ -72,6 +72,14 @@ type Spec struct {
 	// ColumnCollations overrides Collation per column index; empty entries
 	// keep Collation. It may be shorter than the column list.
 	ColumnCollations []Collation `json:"column_collations,omitempty"`
+	// Weights makes columns compare by the server's collation weights held
+	// in hidden columns (see Weight), overriding their collation.
+	Weights []Weight `json:"weights,omitempty"`
+
+	// Ranker ranks text under the collations made by ServerCollation. It
+	// is not data (plans print without it): the executor sets it on the
+	// plan it runs. Open fails when a collation needs it and it is nil.
+	Ranker Ranker `json:"-"`
 
 	// MaxMemoryRows caps the groups (GROUP BY in memory) and the distinct
 	// keys (DISTINCT without a matching ORDER BY) held at once; past it Next
@@ -117,6 +125,9 @@ type Collation string
 // its "C" collation) and SQLite (BINARY), and for MySQL CollationNoCase on
 // columns whose database type is textual (CHAR, VARCHAR, TEXT, ENUM, SET, or
 // unknown) and CollationBinary on the others (BINARY, VARBINARY, BLOB).
+// The planner sets the collation of every text column it knows from the
+// servers' catalogs, and MySQL columns compare by their weights (Weight);
+// the others are in collation.go.
 const (
 	CollationDefault Collation = ""
 	// CollationBinary compares bytes.
@@ -186,9 +197,12 @@ func (s *Spec) Validate() error {
 		collations = append(collations, k.Collation)
 	}
 	for _, c := range collations {
-		if c != CollationDefault && c != CollationBinary && c != CollationNoCase {
-			return fmt.Errorf("merge: unknown collation %q (want binary or nocase)", c)
+		if !c.valid() {
+			return fmt.Errorf("merge: unknown collation %q (want binary, nocase, binary_pad, ascii_nocase, rtrim or server:NAME)", c)
 		}
+	}
+	if err := s.validateWeights(); err != nil {
+		return err
 	}
 	grouped := map[int]bool{}
 	for _, g := range s.GroupBy {

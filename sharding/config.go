@@ -37,15 +37,19 @@ type Config struct {
 	// Broadcast lists tables copied in full to every database: writes go to
 	// every database, reads to the default database.
 	Broadcast []string `yaml:"broadcast,omitempty" json:"broadcast,omitempty"`
-	// Collation is the text collation the merge of a fan-out read assumes
-	// for ordering, grouping and DISTINCT: "binary" (byte order) or "nocase"
-	// (MySQL's *_general_ci). Empty means the dialect's default: binary on
-	// PostgreSQL ("C") and SQLite, nocase for MySQL text columns. A shard
-	// whose rows arrive in another order makes the read fail rather than
-	// return a wrong order.
+	// Collation is an optimization, never needed for correct results: the
+	// merge of a fan-out read orders, groups and removes duplicates of text
+	// as the servers do, from the collations their catalogs give each
+	// column (MySQL by the server's weights, PostgreSQL byte-wise or by the
+	// server's ranks, SQLite by BINARY, NOCASE or RTRIM). Collation says
+	// how to compare text whose collation the catalogs do not give (an
+	// expression over tables the planner cannot see): "binary" (byte
+	// order) or "nocase" (MySQL's *_general_ci, case only); empty means the
+	// dialect's default there. A shard whose rows arrive in another order
+	// makes the read fail rather than return a wrong order.
 	Collation string `yaml:"collation,omitempty" json:"collation,omitempty"`
-	// Collations sets the collation of single columns, keyed "table.column"
-	// (ent creates MySQL text columns as utf8mb4_bin: "users.name": binary).
+	// Collations sets Collation for single columns, keyed "table.column";
+	// the catalogs' collations take precedence.
 	Collations map[string]string `yaml:"collations,omitempty" json:"collations,omitempty"`
 	// MaxMemoryRows caps the groups or distinct rows a fan-out read holds in
 	// memory (merge.Spec.MaxMemoryRows): 0 means the merge default, a

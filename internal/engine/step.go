@@ -38,7 +38,7 @@ func (s *Session) plan(ctx context.Context, st *analyze.Statement, args []driver
 		if _, err := s.e.database(name); err != nil {
 			return step{}, nil, err
 		}
-		pl, err := p.Plan(ctx, st, args, planner.Options{Shard: name, InTx: s.tx != nil, TwoPhase: s.e.tp.on})
+		pl, err := s.e.planSharded(ctx, s, p, st, args, planner.Options{Shard: name, InTx: s.tx != nil, TwoPhase: s.e.tp.on})
 		if err != nil {
 			return step{}, nil, err
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/grantsql/grant/sharding"
 
 	"github.com/grantsql/grant/internal/analyze"
+	"github.com/grantsql/grant/merge"
 )
 
 // Options are what a plan depends on besides the statement and its
@@ -24,6 +25,14 @@ type Options struct {
 	// two-phase commit (transactions.cross_shard: two_phase, on a dialect
 	// that can prepare).
 	TwoPhase bool
+	// Catalog, when set, says how the servers compare text (see Catalog):
+	// a read merged across shards then orders, groups and removes
+	// duplicates exactly as one database does.
+	Catalog Catalog
+	// Ranker ranks text in the collations the merge cannot compare itself
+	// (PostgreSQL's libc and ICU collations); the planner puts it in the
+	// merge of the plan (merge.Spec.Ranker) and never calls it.
+	Ranker merge.Ranker
 }
 
 // Plan plans st, analyzed in the planner's dialect, with the arguments the
@@ -36,9 +45,12 @@ type Options struct {
 // them unless a shard is pinned. Refusals are *RefusedError values matching
 // ErrRefused; a pinned shard that is not a database is a plain error.
 func (p *Planner) Plan(ctx context.Context, st *analyze.Statement, args []driver.NamedValue, o Options) (*sharding.Plan, error) {
-	pl, err := p.plan(ctx, st, args, o.Shard)
+	pl, err := p.plan(withTextOptions(ctx, &o), st, args, o.Shard)
 	if err == nil && len(pl.Shards) > 1 {
 		pl.Execution = execution(st, pl, o)
+	}
+	if err == nil && pl.Merge != nil {
+		pl.Merge.Ranker = o.Ranker
 	}
 	return pl, err
 }

@@ -75,12 +75,12 @@ func (w *selectRewrite) knownItems() int {
 
 // columnCollations sets merge.Spec.ColumnCollations for the select items
 // and hidden GROUP BY columns whose collation is configured, for grouping
-// and DISTINCT.
+// and DISTINCT, where the catalog did not set one (textOrders).
 func (w *selectRewrite) columnCollations() {
 	if len(w.s.p.collations) == 0 {
 		return
 	}
-	var cs []merge.Collation
+	cs := w.spec.ColumnCollations
 	set := func(i int, c merge.Collation) {
 		if c == merge.CollationDefault || i < 0 {
 			return
@@ -88,7 +88,9 @@ func (w *selectRewrite) columnCollations() {
 		for len(cs) <= i {
 			cs = append(cs, merge.CollationDefault)
 		}
-		cs[i] = c
+		if cs[i] == merge.CollationDefault {
+			cs[i] = c
+		}
 	}
 	for i := range w.knownItems() {
 		set(i, w.s.collationOf(w.q.Items[i].Expr.Column))

@@ -18,7 +18,7 @@ func (w *selectRewrite) orderBy(t *table, grouping bool) bool {
 	var keys []merge.SortKey
 	for i := range q.OrderBy {
 		o := &q.OrderBy[i]
-		if w.s.hasCollate(o.Expr.Span) {
+		if w.s.catalog() == nil && w.s.hasCollate(o.Expr.Span) {
 			w.refuse(t, "ORDER BY "+o.Expr.Text+" across shards: the merge cannot reproduce a COLLATE clause")
 			return false
 		}
@@ -55,9 +55,11 @@ func (w *selectRewrite) orderBy(t *table, grouping bool) bool {
 // every group column, the merge folds groups as they arrive. Otherwise the
 // groups are collected in memory and sorted by the ORDER BY after.
 //
-// On PostgreSQL the groups are always collected in memory: its databases
-// usually sort text by a linguistic collation, which the merge does not
-// reproduce, and a streamed group then fails on rows it sees out of order.
+// On PostgreSQL the groups are always collected in memory, then sorted:
+// its databases usually sort text by a linguistic collation, which the
+// merge orders by the server's ranks (a round trip per window of rows),
+// cheaper once over the groups than over every row. Without a catalog the
+// merge would not reproduce it at all.
 func (w *selectRewrite) groupOrder() {
 	q, g := w.q, w.spec.GroupBy
 	if w.s.p.d == dialect.Postgres {

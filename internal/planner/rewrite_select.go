@@ -22,6 +22,9 @@ type selectRewrite struct {
 	groupCols []int
 	edits     []edit
 	star      bool // the select list has * or t.*: its width is unknown
+	// weights counts the hidden weight columns (plan_collation_apply.go),
+	// the last ones of hidden.
+	weights int
 }
 
 // rewriteSelect returns the edits every shard's SQL shares and the merge.
@@ -55,7 +58,7 @@ func (s *planState) rewriteSelect(drive *component) ([]edit, *merge.Spec, bool) 
 	}
 	w.spec.Distinct = q.Distinct
 	grouping := aggregating && !local
-	if !w.orderBy(t, grouping) || !w.limit(t, grouping) {
+	if !w.orderBy(t, grouping) || !w.limit(t, grouping) || !w.textOrders(t) {
 		return nil, nil, false
 	}
 	if len(w.hidden) > 0 {
@@ -101,10 +104,18 @@ func (w *selectRewrite) hide(ps ...piece) int {
 func (w *selectRewrite) starHidden() {
 	n := len(w.hidden)
 	w.spec.Hidden = n
-	for i := range w.spec.OrderBy {
-		if c := w.spec.OrderBy[i].Column; c < 0 {
-			w.spec.OrderBy[i].Column = -c - 1 - n
+	from := func(c int) int {
+		if c < 0 {
+			return -c - 1 - n
 		}
+		return c
+	}
+	for i := range w.spec.OrderBy {
+		w.spec.OrderBy[i].Column = from(w.spec.OrderBy[i].Column)
+	}
+	for i := range w.spec.Weights {
+		wt := &w.spec.Weights[i]
+		wt.Column, wt.WeightColumn = from(wt.Column), from(wt.WeightColumn)
 	}
 }
 
