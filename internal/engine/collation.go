@@ -3,11 +3,9 @@ package engine
 import (
 	"context"
 	"database/sql/driver"
-	"runtime"
 	"strings"
 	"sync"
 	"time"
-	"weak"
 
 	"github.com/grantsql/grant/dialect"
 	"github.com/grantsql/grant/internal/analyze"
@@ -18,7 +16,7 @@ import (
 // How the servers compare text, for reads merged across shards: before a
 // read that may order, group or remove duplicates of text is planned, the
 // engine reads the collations of the columns of its configured tables from
-// the textCatalogs of the databases holding them (PostgreSQL pg_attribute and
+// the catalogs of the databases holding them (PostgreSQL pg_attribute and
 // pg_collation, MySQL information_schema, SQLite the CREATE TABLE text),
 // once per table, and gives the planner those facts as a planner.Catalog
 // that reads memory only. PostgreSQL's linguistic collations are ranked at
@@ -36,22 +34,8 @@ const (
 	textCatalogTTLAfterDDL = 10 * time.Second
 )
 
-// textCatalogs holds the catalog state of each engine, without keeping the
-// engine alive.
-var textCatalogs sync.Map // weak.Pointer[Engine] -> *textCatalog
-
-// textCatalogOf returns e's catalog state, creating it on first use.
-func (e *Engine) textCatalogOf() *textCatalog {
-	key := weak.Make(e)
-	if v, ok := textCatalogs.Load(key); ok {
-		return v.(*textCatalog)
-	}
-	v, loaded := textCatalogs.LoadOrStore(key, newTextCatalog(e))
-	if !loaded {
-		runtime.AddCleanup(e, func(k weak.Pointer[Engine]) { textCatalogs.Delete(k) }, key)
-	}
-	return v.(*textCatalog)
-}
+// textCatalogOf returns e's catalog state.
+func (e *Engine) textCatalogOf() *textCatalog { return e.text }
 
 // planSharded plans st with the sharding planner p under o, first giving
 // the planner the catalog facts st needs (reading them on first use) and,

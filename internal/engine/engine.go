@@ -45,6 +45,7 @@ type Engine struct {
 	planner *planner.Planner // nil without sharding
 	tp      twoPhaseState
 	locks   *locks
+	text    *textCatalog // how the servers compare text (collation.go)
 }
 
 // New returns the engine of a cluster: its validated configuration, node
@@ -64,6 +65,7 @@ func New(cfg *config.Cluster, reg *registry.Registry, router *routing.Router, p 
 	// sharding, and not on SQLite, which cannot prepare.
 	e.tp.on = p != nil && cfg.Transactions.CrossShard == config.CrossShardTwoPhase && cfg.Dialect != dialect.SQLite
 	e.tp.log = log
+	e.text = newTextCatalog(e)
 	return e
 }
 

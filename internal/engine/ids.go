@@ -44,7 +44,7 @@ func (s *Session) fillIDs(ctx context.Context, st *analyze.Statement, q string, 
 	case done:
 		ctx = context.WithValue(ctx, ddlRunning{}, true)
 		res, err = s.Exec(ctx, q, args, prepared)
-		s.e.planner.ForgetUniqueKeys()
+		s.afterDDL()
 		return res, true, err
 	case rw == nil:
 		return nil, false, nil
@@ -69,7 +69,7 @@ func (s *Session) fillIDsQuery(ctx context.Context, st *analyze.Statement, q str
 	case done:
 		ctx = context.WithValue(ctx, ddlRunning{}, true)
 		rows, err := s.Query(ctx, q, args, prepared)
-		s.e.planner.ForgetUniqueKeys()
+		s.afterDDL()
 		return rows, true, err
 	case rw == nil:
 		return nil, false, nil
@@ -106,6 +106,25 @@ func (s *Session) beforePlan(ctx context.Context, st *analyze.Statement) (rw *pl
 	}
 	rw, err = p.IDs(st)
 	return rw, false, err
+}
+
+// afterDDL forgets the catalog facts DDL run through the session may have
+// changed: now, and again when its transaction ends, since sessions
+// reading the catalog meanwhile see the facts from before it.
+func (s *Session) afterDDL() {
+	s.e.forgetCatalog()
+	if s.tx != nil {
+		s.tx.ranDDL = true
+	}
+}
+
+// forgetCatalog forgets the unique keys and the text collations read from
+// the catalogs: they are read again at their next use.
+func (e *Engine) forgetCatalog() {
+	if e.planner != nil {
+		e.planner.ForgetUniqueKeys()
+	}
+	e.textCatalogOf().invalidate()
 }
 
 // generate makes rw.Rows ids and returns them with the statement's

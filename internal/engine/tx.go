@@ -46,6 +46,9 @@ type Tx struct {
 	// transaction then holds the write lock (writeLocked).
 	with        *lockrewrite.Begin
 	writeLocked bool
+	// ranDDL: DDL ran in the transaction; the catalog facts read while it
+	// was uncommitted are forgotten when it ends (forgetCatalog).
+	ranDDL bool
 }
 
 // errTxDone mirrors database/sql's sql.ErrTxDone for the driver side.
@@ -185,5 +188,8 @@ func (t *Tx) Rollback() error {
 func (t *Tx) end() {
 	if t.s.tx == t {
 		t.s.tx = nil
+	}
+	if t.ranDDL {
+		t.s.e.forgetCatalog()
 	}
 }
