@@ -20,6 +20,9 @@ type aggState struct {
 	cands    []driver.Value
 	avgForm  form // Go type of the shards' own AVG values
 	avgScale int  // fraction digits of the shards' own AVG text
+	// seen holds the keys of the argument values of a distinct aggregate
+	// already added in this group.
+	seen map[string]struct{}
 }
 
 // aggregator folds shard rows into aggregate states and writes the results.
@@ -29,6 +32,16 @@ type aggregator struct {
 	rules   []rule
 	dialect dialect.Dialect
 	ranker  Ranker
+	// limit caps the distinct argument values held at once (held), over
+	// every group in memory.
+	limit, held int
+	key         []byte
+	owner       []int  // per aggregate, the first distinct one with its ArgColumn
+	fresh       []bool // per aggregate, firstSeen of the current row
+	// having and computed are evaluated on each finished group (post).
+	having   *Expr
+	computed []Computed
+	ev       exprEval
 }
 
 func (a *aggregator) newStates() []aggState { return make([]aggState, len(a.aggs)) }
@@ -39,6 +52,7 @@ func (a *aggregator) reset(st []aggState) {
 		st[i].count.reset()
 		st[i].best, st[i].bestW, st[i].cands = nil, nil, st[i].cands[:0]
 		st[i].avgForm, st[i].avgScale = formNone, 0
+		a.forget(&st[i])
 	}
 }
 
@@ -46,6 +60,15 @@ func (a *aggregator) reset(st []aggState) {
 func (a *aggregator) add(st []aggState, row []driver.Value, ar *arena) error {
 	for i, g := range a.aggs {
 		s := &st[i]
+		if g.Distinct {
+			fresh, err := a.distinctFresh(st, i, row)
+			if err != nil {
+				return err
+			}
+			if !fresh {
+				continue
+			}
+		}
 		var err error
 		switch g.Func {
 		case Count, Sum:

@@ -24,6 +24,9 @@ type rule struct {
 	weighted bool
 	weight   int
 	pad      []byte
+	// computed: the column is a Computed expression's number, compared by
+	// value whatever its collation or weights say.
+	computed bool
 }
 
 // textOrder is how the text values of a column compare.

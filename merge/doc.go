@@ -26,8 +26,10 @@
 //     shard readers.
 //
 // Spec.Describe names the stages a Spec selects. Memory beyond the read-ahead
-// is used only by GROUP BY in memory and DISTINCT in memory, each capped by
-// Spec.MaxMemoryRows with an error matching ErrMemoryLimit.
+// is used only by GROUP BY in memory, DISTINCT in memory and the values of
+// DISTINCT aggregates (those of the current group when the grouping
+// streams, of every group otherwise), each capped by Spec.MaxMemoryRows
+// with an error matching ErrMemoryLimit.
 //
 // # What the planner puts in the shard SQL
 //
@@ -62,13 +64,31 @@
 //     are merged in memory and sorted by Spec.OrderBy, which may then refer
 //     to aggregate columns. LIMIT n+m may be pushed down only when the
 //     ORDER BY leads with the whole group key.
-//   - HAVING: the merge does not evaluate it. Push it down only when the
-//     group key contains the shard key (each group then lives on one shard);
-//     otherwise refuse the statement.
+//   - HAVING: pushed down unchanged when the group key contains the shard
+//     key (each group then lives on one shard). Otherwise remove it from
+//     the shard SQL, return each aggregate it needs as a column (hidden
+//     when not selected) and set Spec.Having, an Expr over those columns
+//     and the group columns: the merge drops the groups it rejects after
+//     merging them and before DISTINCT, ORDER BY, OFFSET and LIMIT, so the
+//     shards must not carry LIMIT.
+//   - An expression over aggregates in the select list (max(x) - min(x)):
+//     the shards return NULL in its place (under the name one database
+//     gives the expression) and its aggregates as columns; a Computed
+//     entry writes its value once per merged group kept by HAVING, in the
+//     dialect's arithmetic (see Op); the column then compares as a number.
 //   - DISTINCT: pushed down unchanged (it shrinks the shard results) and set
-//     in Spec.Distinct; it compares the visible columns. COUNT(DISTINCT x)
-//     and other DISTINCT aggregates cannot merge from per-shard values and
-//     are refused by Validate.
+//     in Spec.Distinct; it compares the visible columns.
+//   - COUNT, SUM and AVG(DISTINCT x), x not the shard key: the shards group
+//     by x too (after the GROUP BY items, or in a GROUP BY of its own), keep
+//     the DISTINCT aggregate in the select list and return x as a hidden
+//     column, so each shard sends each of its values of x once per group;
+//     Aggregate{Distinct: true, ArgColumn: x's column} adds a row's value
+//     only when its x is new in the group, comparing x as a GROUP BY column
+//     (give its collation or weights as for one). Plain COUNT, SUM, MIN,
+//     MAX and AVG in the same query merge unchanged over the finer groups;
+//     a DISTINCT aggregate of the shard key then merges by value too. The
+//     shards must not carry LIMIT (their rows are no longer groups).
+//     MIN and MAX(DISTINCT x) are plain MIN and MAX.
 //
 // # Comparing values
 //

@@ -60,6 +60,12 @@ func (s *scalarAggregate) next() ([]driver.Value, error) {
 		return nil, err
 	}
 	s.agg.finish(s.st, s.out)
+	if keep, err := s.agg.post(s.out); err != nil || !keep {
+		if err == nil {
+			err = io.EOF
+		}
+		return nil, err
+	}
 	return s.out, nil
 }
 
@@ -79,6 +85,19 @@ type streamGroup struct {
 }
 
 func (g *streamGroup) next() ([]driver.Value, error) {
+	for {
+		row, err := g.fold()
+		if err != nil {
+			return nil, err
+		}
+		if keep, err := g.agg.post(row); err != nil || keep {
+			return row, err
+		}
+	}
+}
+
+// fold returns the next merged group, before HAVING.
+func (g *streamGroup) fold() ([]driver.Value, error) {
 	if g.done {
 		return nil, io.EOF
 	}

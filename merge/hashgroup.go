@@ -79,10 +79,21 @@ func (h *hashGroup) build() error {
 	if err := h.agg.resolve(states...); err != nil {
 		return err
 	}
+	kept := h.groups[:0]
 	for i := range h.groups {
-		h.agg.finish(h.groups[i].st, h.groups[i].row)
-		h.groups[i].st = nil
+		g := h.groups[i]
+		h.agg.finish(g.st, g.row)
+		g.st = nil
+		keep, err := h.agg.post(g.row)
+		if err != nil {
+			return err
+		}
+		if keep {
+			kept = append(kept, g)
+		}
 	}
+	clear(h.groups[len(kept):])
+	h.groups = kept
 	switch {
 	case len(h.order) > 0 && h.order.ranked():
 		rows := make([][]driver.Value, len(h.groups))

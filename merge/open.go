@@ -137,12 +137,18 @@ func (r *rows) build(s *Spec, names []string, ordered bool, shared chan *batch) 
 	if err := checkIndexes(s, width); err != nil {
 		return err
 	}
+	if err := checkExprIndexes(s, width); err != nil {
+		return err
+	}
 	r.visible = s.Visible
 	if r.visible == 0 {
 		r.visible = width
 	}
 	r.names = slices.Clone(names[:r.visible])
 	rules := buildRules(s, r.meta, width)
+	for _, c := range s.Computed {
+		rules[c.Column] = rule{numText: true, computed: true}
+	}
 	o := newOrder(s, rules)
 	if err := needsRanker(s, rules, o); err != nil {
 		return err
@@ -171,7 +177,9 @@ func (r *rows) build(s *Spec, names []string, ordered bool, shared chan *batch) 
 		top = &concat{ctx: r.ctx, in: shared, shards: r.shards, live: len(r.shards)}
 	}
 
-	agg := &aggregator{ctx: r.ctx, aggs: s.Aggregates, rules: rules, dialect: s.Dialect, ranker: s.Ranker}
+	agg := &aggregator{ctx: r.ctx, aggs: s.Aggregates, rules: rules, dialect: s.Dialect, ranker: s.Ranker, limit: s.maxMemoryRows()}
+	agg.having, agg.computed = s.Having, s.Computed
+	agg.ev = exprEval{d: s.Dialect, rules: rules}
 	switch {
 	case len(s.GroupBy) == 0 && len(s.Aggregates) > 0:
 		top = &scalarAggregate{in: top, agg: agg, st: agg.newStates(), out: make([]driver.Value, width)}
@@ -246,7 +254,7 @@ func checkIndexes(s *Spec, width int) error {
 		}
 	}
 	for _, a := range s.Aggregates {
-		for _, c := range []int{a.Column, a.SumColumn, a.CountColumn} {
+		for _, c := range []int{a.Column, a.SumColumn, a.CountColumn, a.ArgColumn} {
 			if c >= width {
 				return bad(string(a.Func), c)
 			}

@@ -37,7 +37,7 @@ func newOrder(s *Spec, rules []rule) order {
 			nulls = 1
 		}
 		r := rules[k.Column]
-		if k.Collation != CollationDefault && !r.weighted {
+		if k.Collation != CollationDefault && !r.weighted && !r.computed {
 			r.setCollation(k.Collation, s.Dialect, r.typ)
 		}
 		o[i] = orderKey{col: k.Column, desc: k.Desc, nulls: nulls, rule: r}

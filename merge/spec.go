@@ -57,6 +57,14 @@ type Spec struct {
 	// first row seen for their group.
 	Aggregates []Aggregate `json:"aggregates,omitempty"`
 
+	// Having drops the merged groups for which it is not true (HAVING
+	// across shards); Computed writes expressions over the merged columns
+	// (expressions over aggregates). Both are evaluated once per merged
+	// group, HAVING first, before DISTINCT, ORDER BY, OFFSET and LIMIT; they
+	// need Aggregates or GroupBy (see expr.go).
+	Having   *Expr      `json:"having,omitempty"`
+	Computed []Computed `json:"computed,omitempty"`
+
 	// Distinct removes duplicate rows, comparing the visible columns only.
 	Distinct bool `json:"distinct,omitempty"`
 
@@ -167,6 +175,17 @@ type Aggregate struct {
 	SumColumn int `json:"sum_column,omitempty"`
 	// CountColumn is the column holding COUNT(x), for Avg only.
 	CountColumn int `json:"count_column,omitempty"`
+	// Distinct makes Count, Sum and Avg take each value of their argument
+	// once per group (COUNT(DISTINCT x) and the like). The shards group by
+	// x too, so each sends each of its values of x once per group, in
+	// column ArgColumn, with the shard's own aggregate of that one value
+	// (1 or 0 for COUNT, x for SUM) in Column (for Avg, in SumColumn and
+	// CountColumn). The merge adds a row's aggregate only when its x is new
+	// in the group, comparing x as GROUP BY compares a column (collation,
+	// weights, numbers by value); NULL is never counted.
+	Distinct bool `json:"distinct,omitempty"`
+	// ArgColumn is the column holding x, for Distinct only.
+	ArgColumn int `json:"arg_column,omitempty"`
 }
 
 // Validate checks what can be checked without the shard columns: a valid
@@ -221,6 +240,9 @@ func (s *Spec) Validate() error {
 		}
 		outputs[a.Column] = true
 	}
+	if err := s.validateExprs(grouped, outputs); err != nil {
+		return err
+	}
 	if s.GroupSorted {
 		if len(s.GroupBy) == 0 || len(s.OrderBy) < len(s.GroupBy) {
 			return fmt.Errorf("merge: group_sorted needs GROUP BY columns leading the ORDER BY")
@@ -235,11 +257,19 @@ func (s *Spec) Validate() error {
 }
 
 func (a Aggregate) validate() error {
-	if a.Column < 0 || a.SumColumn < 0 || a.CountColumn < 0 {
+	if a.Column < 0 || a.SumColumn < 0 || a.CountColumn < 0 || a.ArgColumn < 0 {
 		return fmt.Errorf("merge: negative column in aggregate %s", a.Func)
 	}
 	switch a.Func {
-	case Count, Sum, Min, Max, Avg:
+	case Min, Max:
+		if a.Distinct {
+			return fmt.Errorf("merge: distinct %s: MIN and MAX need no distinct values; merge them as plain %s", a.Func, a.Func)
+		}
+		return nil
+	case Count, Sum, Avg:
+		if a.Distinct && a.ArgColumn == a.Column {
+			return fmt.Errorf("merge: distinct %s in column %d needs its argument in another column (arg_column)", a.Func, a.Column)
+		}
 		return nil
 	}
 	if strings.Contains(strings.ToLower(string(a.Func)), "distinct") {
@@ -256,10 +286,13 @@ func (s *Spec) Describe() string {
 	switch {
 	case aggregating && len(s.GroupBy) == 0:
 		parts = append(parts, "concat", "aggregate")
+		parts = s.appendAfterMerge(parts)
 	case aggregating && s.GroupSorted:
 		parts = append(parts, "ordered merge", "streaming group")
+		parts = s.appendAfterMerge(parts)
 	case aggregating:
 		parts = append(parts, "concat", "group in memory")
+		parts = s.appendAfterMerge(parts)
 		if len(s.OrderBy) > 0 {
 			parts = append(parts, "sort")
 		}
@@ -267,6 +300,12 @@ func (s *Spec) Describe() string {
 		parts = append(parts, "ordered merge")
 	default:
 		parts = append(parts, "concat")
+	}
+	for _, a := range s.Aggregates {
+		if a.Distinct {
+			parts = append(parts, "distinct values in memory")
+			break
+		}
 	}
 	if s.Distinct {
 		switch {

@@ -153,11 +153,22 @@ func mergeTree(t *tree, m *merge.Spec) {
 		t.add("group by %s (%s)", strings.Join(cols, ", "), how)
 	}
 	for _, a := range m.Aggregates {
-		if a.Func == merge.Avg {
+		switch {
+		case a.Distinct && a.Func == merge.Avg:
+			t.add("%s = sum %s / count %s over the distinct values of %s", column(a.Column), column(a.SumColumn), column(a.CountColumn), column(a.ArgColumn))
+		case a.Distinct:
+			t.add("%s = %s of the distinct values of %s", column(a.Column), a.Func, column(a.ArgColumn))
+		case a.Func == merge.Avg:
 			t.add("%s = sum %s / count %s", column(a.Column), column(a.SumColumn), column(a.CountColumn))
-			continue
+		default:
+			t.add("%s = %s", column(a.Column), aggregateText[a.Func])
 		}
-		t.add("%s = %s", column(a.Column), aggregateText[a.Func])
+	}
+	if m.Having != nil {
+		t.add("having %s, on each merged group", m.Having.Render(column))
+	}
+	for _, c := range m.Computed {
+		t.add("%s = %s, on each merged group", column(c.Column), c.Expr.Render(column))
 	}
 	if m.Distinct {
 		t.add("distinct")

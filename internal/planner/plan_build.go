@@ -195,6 +195,8 @@ func (s *planState) reason(set dbSet, drive *component, rows *insertRows) string
 		return "key conditions of every arm of the set operation -> " + s.names(set)
 	case drive == nil:
 		return "key conditions of a subquery, derived table or CTE -> " + s.names(set)
+	case s.st.Select != nil && len(s.st.Select.SetOps) > 0:
+		return "key conditions of every arm of the set operation -> " + s.names(set)
 	case !drive.scoped:
 		t := s.insts[drive.root].t
 		return "no key condition on " + t.label() + "." + t.key + ": every database of " + t.resolverName

@@ -116,15 +116,26 @@ func (s *planState) scope(comps []component) bool {
 }
 
 // route combines the components into the databases the statement runs on.
-// The top-level components (the statement's own tables) decide: one may
-// span several databases only when it is alone, and when a key condition
-// matches no database the statement matches no row. Each other component
+// Subqueries bound to the key join their outer component first
+// (bindSubqueries). The top-level components (the statement's own tables)
+// decide: one may span several databases only when it is alone, and when a
+// key condition matches no database the statement matches no row. Without
+// one, a derived table or CTE computed per shard decides (localRelation);
+// the arms of a UNION decide together (routeUnion). Each other component
 // (a subquery, derived table or CTE not correlated on the key) must land on
 // the one database the statement runs on. It returns the deciding component
 // (nil when none), or false with a refusal.
 func (s *planState) route(comps []component) (dbSet, *component, bool) {
 	var set dbSet
 	var drive *component
+	if s.bindSubqueries() {
+		if comps = s.components(); !s.scope(comps) {
+			return set, nil, false
+		}
+	}
+	if s.top < 0 && s.st.Select != nil && len(s.st.Select.SetOps) > 0 && spread(comps) {
+		return s.routeUnion(comps)
+	}
 	for i := range comps {
 		if c := &comps[i]; s.blocks[c.block].top && c.set.count() == 0 {
 			drive = c // no row can match: an empty set decides
@@ -144,10 +155,21 @@ func (s *planState) route(comps []component) (dbSet, *component, bool) {
 			return set, nil, s.unjoined(drive, c)
 		}
 	}
+	if drive == nil {
+		// A derived table or CTE computed per shard drives the statement.
+		c, t, why := s.localRelation(comps)
+		if why != "" {
+			s.refuse(t, why, nil)
+			return set, nil, false
+		}
+		if c != nil {
+			drive, set = c, c.set
+		}
+	}
 	decided = drive != nil
 	for i := range comps {
 		c := &comps[i]
-		if s.blocks[c.block].top {
+		if s.blocks[c.block].top || c == drive {
 			continue
 		}
 		n := c.set.count()

@@ -30,8 +30,6 @@ func TestRefusals(t *testing.T) {
 		{dialect.Postgres, "SELECT 1 FROM orders o JOIN users u ON u.id = o.customer_id", nil, "orders", "unsharded table users"},
 		{dialect.Postgres, "SELECT 1 FROM orders WHERE id IN (SELECT order_id FROM payments)", nil, "payments", "reads it across shards"},
 		{dialect.Postgres, "UPDATE orders SET (a, b) = (1, 2) WHERE customer_id = 1", nil, "orders", "does not fully understand"},
-		{dialect.Postgres, "SELECT count(DISTINCT status) FROM orders", nil, "orders", "count(DISTINCT status) across shards"},
-		{dialect.Postgres, "SELECT status, count(*) FROM orders GROUP BY status HAVING count(*) > 2", nil, "orders", "HAVING across shards"},
 		{dialect.Postgres, "SELECT id, rank() OVER (ORDER BY total) FROM orders", nil, "orders", "window functions"},
 		{dialect.Postgres, "SELECT 1 FROM orders; SELECT 2", nil, "orders", "several statements"},
 		{dialect.Postgres, "INSERT INTO orders (customer_id) VALUES (1), (NULL)", nil, "orders", "row 2: shard key customer_id is NULL"},
@@ -48,10 +46,9 @@ func TestRefusals(t *testing.T) {
 		{dialect.Postgres, "DROP TABLE orders, users", nil, "orders", "neither sharded nor broadcast"},
 		{dialect.Postgres, "INSERT INTO countries (code) SELECT code FROM orders", nil, "countries", "reads sharded table orders"},
 		{dialect.Postgres, "WITH x AS (UPDATE orders SET a = 1 WHERE customer_id = 1 RETURNING id) SELECT * FROM x", nil, "orders", "data-modifying CTE"},
-		{dialect.Postgres, "SELECT id FROM orders WHERE customer_id = 1 UNION SELECT id FROM orders WHERE customer_id = 2", nil, "orders", "while the statement runs on s1"},
+		{dialect.Postgres, "SELECT id FROM orders WHERE customer_id = 1 UNION SELECT id FROM orders WHERE customer_id = 2", nil, "orders", "add ORDER BY"},
 		{dialect.Postgres, "SELECT DISTINCT ON (status) id FROM orders", nil, "orders", "DISTINCT ON"},
 		{dialect.Postgres, "SELECT id FROM orders ORDER BY id LIMIT $1", []driver.NamedValue{{Ordinal: 1, Value: 1.5}}, "orders", "LIMIT or OFFSET"},
-		{dialect.Postgres, "SELECT sum(total) + 1 FROM orders", nil, "orders", "aggregate inside an expression"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.sql, func(t *testing.T) {

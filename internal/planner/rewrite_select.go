@@ -25,6 +25,15 @@ type selectRewrite struct {
 	// weights counts the hidden weight columns (plan_collation_apply.go),
 	// the last ones of hidden.
 	weights int
+	// distinctArgs are the arguments of COUNT, SUM and AVG(DISTINCT x)
+	// merged by their values (rewrite_distinct.go).
+	distinctArgs []distinctArg
+	keyDistinct  []keyDistinct
+	// exprAggs and itemExprs serve expressions over aggregates and HAVING
+	// (rewrite_having.go): the hidden column of each aggregate call by its
+	// text, the merge.Expr of each computed item.
+	exprAggs  map[string]int
+	itemExprs map[int]*merge.Expr
 }
 
 // rewriteSelect returns the edits every shard's SQL shares and the merge.
@@ -47,8 +56,8 @@ func (s *planState) rewriteSelect(drive *component) ([]edit, *merge.Spec, bool) 
 		return w.refuse(t, "DISTINCT ON across shards: the merge cannot pick each group's first row")
 	case q.Limit != nil && q.Limit.WithTies:
 		return w.refuse(t, "FETCH .. WITH TIES across shards")
-	case q.Window:
-		return w.refuse(t, "window functions across shards see one shard's rows only")
+	case q.Window && !w.windowsLocal(aggregating && !local):
+		return w.refuse(t, "window functions across shards see one shard's rows only: every window's PARTITION BY must hold the shard key "+t.key)
 	case q.GroupingSets:
 		return w.refuse(t, "GROUPING SETS, ROLLUP and CUBE across shards: their total rows span shards")
 	case aggregating && !local:
@@ -58,9 +67,11 @@ func (s *planState) rewriteSelect(drive *component) ([]edit, *merge.Spec, bool) 
 	}
 	w.spec.Distinct = q.Distinct
 	grouping := aggregating && !local
-	if !w.orderBy(t, grouping) || !w.limit(t, grouping) || !w.textOrders(t) {
+	if !w.orderBy(t, grouping) || !w.limit(t, grouping) || !w.textOrders(t) || !w.distinctOrders(t) {
 		return nil, nil, false
 	}
+	w.groupByDistinctArgs()
+	w.computedOrders()
 	if len(w.hidden) > 0 {
 		var ps []piece
 		for j, h := range w.hidden {
@@ -81,6 +92,7 @@ func (s *planState) rewriteSelect(drive *component) ([]edit, *merge.Spec, bool) 
 		w.spec.Visible = len(q.Items)
 	}
 	w.columnCollations()
+	w.distinctCollations()
 	return w.edits, &w.spec, true
 }
 
@@ -149,12 +161,6 @@ func (w *selectRewrite) isKey(col *analyze.ColumnRef) bool {
 func (w *selectRewrite) aggregate(t *table) bool {
 	q := w.q
 	switch {
-	case q.Having != nil:
-		w.refuse(t, "HAVING across shards: the GROUP BY must hold the shard key "+t.key)
-		return false
-	case q.ComplexAggregate:
-		w.refuse(t, "an aggregate inside an expression (or not COUNT, SUM, MIN, MAX, AVG) across shards")
-		return false
 	case w.star:
 		w.refuse(t, "SELECT * with aggregates or GROUP BY across shards")
 		return false
@@ -183,7 +189,7 @@ func (w *selectRewrite) aggregate(t *table) bool {
 			w.spec.GroupBy = append(w.spec.GroupBy, idx)
 		}
 	}
-	return true
+	return w.afterMerge(t)
 }
 
 // aliasOnly reports whether an unqualified name is the alias of a select
@@ -203,13 +209,19 @@ func (w *selectRewrite) aliasOnly(c *analyze.ColumnRef) bool {
 // addAggregate adds the merge of aggregate ag in column col; shift moves
 // ag's spans onto the statement's text (0 for the statement's own items).
 func (w *selectRewrite) addAggregate(t *table, ag *analyze.Aggregate, col, shift int) bool {
-	if ag.Distinct && !w.isKey(w.s.textColumn(ag.Text)) {
-		w.refuse(t, ag.Func+"(DISTINCT "+ag.Text+") across shards: a value may occur on several shards (it merges only when "+ag.Text+" is the shard key "+t.key+")")
-		return false
+	byValue := ag.Distinct && ag.Func != "min" && ag.Func != "max" && !w.isKey(w.s.textColumn(ag.Text))
+	if ag.Distinct && ag.Func != "min" && ag.Func != "max" && !byValue {
+		w.keyDistinct = append(w.keyDistinct, keyDistinct{agg: len(w.spec.Aggregates), ag: ag, shift: shift})
+	}
+	argCol := 0
+	if byValue {
+		if argCol = w.distinctArg(t, ag, shift); argCol < 0 {
+			return false
+		}
 	}
 	switch ag.Func {
 	case "count", "sum", "min", "max":
-		w.spec.Aggregates = append(w.spec.Aggregates, merge.Aggregate{Func: merge.Func(ag.Func), Column: col})
+		w.spec.Aggregates = append(w.spec.Aggregates, merge.Aggregate{Func: merge.Func(ag.Func), Column: col, Distinct: byValue, ArgColumn: argCol})
 	case "avg":
 		d := ""
 		if ag.Distinct {
@@ -218,7 +230,7 @@ func (w *selectRewrite) addAggregate(t *table, ag *analyze.Aggregate, col, shift
 		arg := span(analyze.Span{Start: ag.Arg.Start + shift, End: ag.Arg.End + shift})
 		sum := w.hide(lit("SUM("+d), arg, lit(")"))
 		count := w.hide(lit("COUNT("+d), arg, lit(")"))
-		w.spec.Aggregates = append(w.spec.Aggregates, merge.Aggregate{Func: merge.Avg, Column: col, SumColumn: sum, CountColumn: count})
+		w.spec.Aggregates = append(w.spec.Aggregates, merge.Aggregate{Func: merge.Avg, Column: col, SumColumn: sum, CountColumn: count, Distinct: byValue, ArgColumn: argCol})
 	default:
 		w.refuse(t, "aggregate "+ag.Func+" across shards")
 		return false
@@ -252,13 +264,16 @@ func (w *selectRewrite) limit(t *table, grouping bool) bool {
 	}
 	push := l.Count != nil &&
 		!(grouping && (len(w.q.GroupBy) == 0 || !w.spec.GroupSorted)) &&
-		!(w.q.Distinct && len(w.hidden) > 0)
+		!(w.q.Distinct && len(w.hidden) > 0) &&
+		len(w.distinctArgs) == 0 && // the shards return a row per value of each argument
+		w.spec.Having == nil // HAVING drops merged groups
 	e := edit{start: l.Span.Start, end: l.Span.End}
 	if push {
 		sum := uint64(n) + uint64(m)
 		e.with = []piece{lit("LIMIT " + strconv.FormatUint(min(sum, math.MaxInt64), 10))}
 	} else {
-		for sql := w.s.st.SQL; e.start > 0 && isSpace(sql[e.start-1]); {
+		// (Not after HAVING: the streaming group's ORDER BY goes there.)
+		for sql := w.s.st.SQL; e.start > 0 && isSpace(sql[e.start-1]) && w.spec.Having == nil; {
 			e.start-- // drop the clause with the space before it
 		}
 	}
