@@ -24,6 +24,9 @@
 // until its rows are closed and counts them (grant.rows). By default a call
 // whose context carries no span makes none (WithRootSpans changes that), so
 // background work (health checks, lag measurement) stays out of traces.
+// The statements Grant runs for its own needs within a statement are named
+// by their registry.Purpose: grant.catalog for the first read of a table's
+// unique keys or text collations (then cached).
 //
 // The attributes of a node span are db.system.name (postgresql, mysql or
 // sqlite), grant.node ("s1.replicas[0]"), grant.database ("s1": in a sharded

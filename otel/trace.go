@@ -83,6 +83,9 @@ func (t *nodeTracer) span(ctx context.Context, name, query string, start time.Ti
 	if err == driver.ErrSkip {
 		return ctx, nil
 	}
+	if p := registry.Purpose(ctx); p != "" {
+		name = "grant." + p // Grant's own statement: grant.catalog
+	}
 	attrs := t.attrs
 	if query != "" && t.cfg.queryText {
 		attrs = append(attrs[:len(attrs):len(attrs)], semconv.DBQueryText(query))

@@ -120,6 +120,19 @@ func TestFanOutLegsAreChildSpans(t *testing.T) {
 	// s0 holds customers 2 and 4 (orders 2, 4), s1 customers 1 and 3 (orders 1, 3, 5).
 	assert.Equal(t, int64(2), attrs(legs[0])[otelgrant.RowsKey].AsInt64())
 	assert.Equal(t, int64(3), attrs(legs[1])[otelgrant.RowsKey].AsInt64())
+
+	// Before its first fan-out ORDER BY, Grant read the collations of
+	// orders' columns from each shard's catalog: spans of their own.
+	reads := spansNamed(sr, "grant.catalog")
+	require.Len(t, reads, 2, "one catalog read per shard, at first use")
+	for _, r := range reads {
+		assert.Equal(t, parent.SpanContext().SpanID(), r.Parent().SpanID())
+	}
+	sr2 := len(sr.Ended())
+	rows, err = db.QueryContext(ctx, `SELECT id, total FROM orders ORDER BY total DESC LIMIT 4`)
+	require.NoError(t, err)
+	require.NoError(t, rows.Close())
+	assert.Len(t, sr.Ended(), sr2+2, "the second time: the legs only, the catalog facts are cached")
 }
 
 // TestSingleShardAndWrites: a statement on one shard has one node span; a

@@ -87,6 +87,7 @@ ORDER BY 1, 2`
 
 // catalogKeys reads the unique keys of r's table on pc.
 func catalogKeys(ctx context.Context, d dialect.Dialect, pc *registry.Conn, r *planner.KeysRequest) ([]planner.UniqueKey, error) {
+	ctx = registry.WithPurpose(ctx, registry.PurposeCatalog)
 	var q string
 	var args []driver.NamedValue
 	switch d {

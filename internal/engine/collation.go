@@ -10,6 +10,7 @@ import (
 	"github.com/grantsql/grant/dialect"
 	"github.com/grantsql/grant/internal/analyze"
 	"github.com/grantsql/grant/internal/planner"
+	"github.com/grantsql/grant/merge"
 	"github.com/grantsql/grant/sharding"
 )
 
@@ -47,8 +48,15 @@ func (e *Engine) planSharded(ctx context.Context, s *Session, p *planner.Planner
 		c.invalidate()
 	}
 	if tables := p.CatalogTables(st); len(tables) > 0 && o.Shard == "" {
-		if s != nil && c.missing(tables, st) && s.idle.Held() {
-			s.idle.Release(nil) // never wait for a connection while holding one
+		if c.missing(tables, st) {
+			// Facts not in memory: a plan that compares no text across
+			// shards (one database, or sums and counts only) needs none.
+			if pl, err := p.Plan(ctx, st, args, o); err == nil && !comparesText(pl) {
+				return pl, nil
+			}
+			if s != nil && s.idle.Held() {
+				s.idle.Release(nil) // never wait for a connection while holding one
+			}
 		}
 		view, err := c.load(ctx, tables, collateNames(e.d, st.SQL))
 		if err != nil {
@@ -60,6 +68,25 @@ func (e *Engine) planSharded(ctx context.Context, s *Session, p *planner.Planner
 		}
 	}
 	return p.Plan(ctx, st, args, o)
+}
+
+// comparesText reports whether the merge of pl may compare values across
+// shards (ordering, grouping, DISTINCT, MIN/MAX, DISTINCT aggregates):
+// whether text in it depends on the servers' collations.
+func comparesText(pl *sharding.Plan) bool {
+	m := pl.Merge
+	if m == nil || len(pl.Shards) < 2 {
+		return false
+	}
+	if len(m.OrderBy) > 0 || len(m.GroupBy) > 0 || m.Distinct {
+		return true
+	}
+	for _, a := range m.Aggregates {
+		if a.Func == merge.Min || a.Func == merge.Max || a.Distinct {
+			return true
+		}
+	}
+	return false
 }
 
 // collateNames returns the collation names of the COLLATE clauses of a

@@ -58,6 +58,7 @@ func textNodeRows(ctx context.Context, n *registry.Node, q string, args ...any) 
 }
 
 func textNodeRowsOnce(ctx context.Context, n *registry.Node, q string, args ...any) (out [][]any, err error) {
+	ctx = registry.WithPurpose(ctx, registry.PurposeCatalog)
 	var c registry.Conn
 	if err := n.Acquire(ctx, &c); err != nil {
 		return nil, err
