@@ -147,7 +147,7 @@ func ExampleRegistry_RegisterFunc() {
 type pinned struct{ db string }
 
 func (p pinned) Resolve(context.Context, sharding.Key) (string, error) { return p.db, nil }
-func (p pinned) Databases() []string                  { return []string{p.db} }
+func (p pinned) Databases() []string                                   { return []string{p.db} }
 
 func ExampleRegistry_Register() {
 	reg := sharding.NewRegistry() // or the package-level sharding.Register, in an init function
