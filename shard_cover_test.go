@@ -57,6 +57,9 @@ var coverReads = []shardRead{
 	{name: "union_all_broadcast_join", sql: "SELECT o.id, c.name FROM orders o JOIN countries c ON c.code = o.country WHERE o.qty > 3 UNION ALL SELECT o.id, c.name FROM orders o JOIN countries c ON c.code = o.country WHERE o.qty < 0 ORDER BY 1"},
 	{name: "union_broadcast_arm", sql: "SELECT code FROM countries UNION SELECT country FROM orders WHERE qty > 2 ORDER BY 1", compareOpts: ord},
 	{name: "union_all_keys", sql: "SELECT id, customer_id FROM orders WHERE customer_id = 3 UNION ALL SELECT id, customer_id FROM order_items WHERE customer_id = 4 ORDER BY 1, 2", compareOpts: ord},
+	// The key on the NULL side of a LEFT JOIN: the NULL group is every
+	// shard's, merged into one.
+	{name: "left_join_null_key_group", sql: "SELECT i.customer_id, COUNT(*) FROM orders o LEFT JOIN order_items i ON i.customer_id = o.customer_id AND i.order_id = o.id GROUP BY i.customer_id"},
 	{name: "union_all_grouped_by_key", sql: "SELECT customer_id, COUNT(*) FROM orders GROUP BY customer_id UNION ALL SELECT customer_id, COUNT(*) FROM order_items GROUP BY customer_id ORDER BY 1, 2", compareOpts: ord},
 }
 
@@ -99,6 +102,8 @@ var coverRefusals = []struct {
 	{"SELECT id FROM orders UNION ALL SELECT id FROM order_items ORDER BY id + 1", "hidden columns"},
 	{"SELECT id FROM orders WHERE qty > 3 UNION ALL (SELECT id FROM orders ORDER BY id LIMIT 3)", "LIMIT"},
 	{"SELECT * FROM orders WHERE qty > 3 UNION ALL SELECT * FROM orders WHERE qty < 0", "SELECT *"},
+	{"SELECT c.code, o.id FROM countries c LEFT JOIN orders o ON o.country = c.code", "outer join keeps rows of broadcast table countries"},
+	{"SELECT c.code, o.id FROM orders o RIGHT JOIN countries c ON o.country = c.code", "outer join keeps rows of broadcast table countries"},
 	// Without ORDER BY, a UNION's plan gets no catalog of the collations.
 	{"SELECT customer_id FROM orders UNION SELECT customer_id FROM order_items", "add ORDER BY"},
 }

@@ -196,3 +196,32 @@ func inSpans(spans []analyze.Span, at int) bool {
 	}
 	return false
 }
+
+// outerBroadcast returns the name of a broadcast table of the statement's
+// own block when an outer join there may give rows with no sharded table's
+// row (every sharded instance may be filled with NULLs): each shard holds
+// the broadcast rows, so a fan-out would return such rows once per shard.
+// It returns "" otherwise.
+func (s *planState) outerBroadcast() string {
+	if s.top < 0 {
+		return ""
+	}
+	name, outer := "", false
+	for i := range s.insts {
+		in := &s.insts[i]
+		if in.block != s.top {
+			continue
+		}
+		outer = outer || s.nullable(i)
+		switch {
+		case in.sharded() && !s.nullable(i):
+			return "" // every row holds a row of one shard
+		case in.t != nil && in.t.broadcast && name == "":
+			name = in.t.name
+		}
+	}
+	if !outer {
+		return "" // inner joins only: a row needs the shard's rows it joins
+	}
+	return name
+}

@@ -52,6 +52,8 @@ func (s *planState) rewriteSelect(drive *component) ([]edit, *merge.Spec, bool) 
 	switch {
 	case q.Into:
 		return w.refuse(t, "SELECT .. INTO across shards")
+	case s.outerBroadcast() != "":
+		return w.refuse(t, "an outer join keeps rows of broadcast table "+s.outerBroadcast()+" that no row of a sharded table matches: across shards each shard would return them")
 	case len(q.DistinctOn) > 0:
 		return w.refuse(t, "DISTINCT ON across shards: the merge cannot pick each group's first row")
 	case q.Limit != nil && q.Limit.WithTies:
@@ -140,7 +142,9 @@ func (w *selectRewrite) groupsLocal() bool {
 		if g.Position > 0 && g.Position <= len(w.q.Items) {
 			col = w.q.Items[g.Position-1].Expr.Column
 		}
-		if w.isKey(col) {
+		// A key on the side an outer join fills with NULLs is not local:
+		// every shard has its own NULL group.
+		if col != nil && w.s.top >= 0 && w.s.isLocalKey(w.s.top, col, w.drive.root) {
 			return true
 		}
 	}
