@@ -111,8 +111,11 @@ func TestFaultReplicaStop(t *testing.T) {
 //     met the stopping replica succeed too (PostgreSQL's FATAL 57P0x
 //     shutdown answers included: TestFaultPostgresTerminatedReplicaConnection).
 func faultReplicaStop(t *testing.T, d dialect.Dialect, service string) {
-	const interval, timeout = 200 * time.Millisecond, 150 * time.Millisecond
-	rc := openRT(t, d, "health: {interval: 200ms, timeout: 150ms, failures: 1}\nrouting: {read_your_writes: {mode: off}}")
+	// A timeout well above a connection's set-up under the race detector
+	// on two busy cores (PostgreSQL's SCRAM took over 150ms there): the
+	// healthy primary must not be taken out by a slow probe.
+	const interval, timeout = 600 * time.Millisecond, 500 * time.Millisecond
+	rc := openRT(t, d, "health: {interval: 600ms, timeout: 500ms, failures: 1}\nrouting: {read_your_writes: {mode: off}}")
 	probe := replicaProbe(t, rc)
 	// Start is idempotent: it skips the test without a service control and
 	// brings back a replica an interrupted run left stopped. Whatever
