@@ -2,9 +2,6 @@ package planner
 
 import (
 	"encoding/json"
-	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -79,31 +76,7 @@ var testCatalogs = map[dialect.Dialect]memCatalog{
 // The collation golden files hold cases "### name", the SQL, "---", then
 // the first shard's SQL and the merge spec, or the error.
 func TestCollationPlans(t *testing.T) {
-	for _, d := range []dialect.Dialect{dialect.Postgres, dialect.MySQL, dialect.SQLite} {
-		t.Run(d.String(), func(t *testing.T) {
-			path := filepath.Join("testdata", "collation", d.String()+".txt")
-			data, err := os.ReadFile(path)
-			require.NoError(t, err)
-			header, cases := parseGolden(t, string(data))
-			p := newTestPlanner(t, d)
-			var out strings.Builder
-			out.WriteString(header)
-			for _, c := range cases {
-				got := renderCollationCase(t, p, d, c)
-				if !*update && got != c.want {
-					t.Errorf("case %q:\n--- want\n%s--- got\n%s(run go test ./internal/planner -run TestCollationPlans -update and review the diff)", c.name, c.want, got)
-				}
-				fmt.Fprintf(&out, "### %s\n%s\n", c.name, c.sql)
-				if c.args != "" {
-					fmt.Fprintf(&out, "args: %s\n", c.args)
-				}
-				fmt.Fprintf(&out, "---\n%s\n", got)
-			}
-			if *update {
-				require.NoError(t, os.WriteFile(path, []byte(out.String()), 0o644))
-			}
-		})
-	}
+	goldenDir(t, "collation", "TestCollationPlans", newTestPlanner, renderCollationCase)
 }
 
 func renderCollationCase(t *testing.T, p *Planner, d dialect.Dialect, c goldenCase) string {

@@ -2,7 +2,6 @@ package planner
 
 import (
 	"bytes"
-	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
@@ -25,31 +24,7 @@ import (
 // catalog of the collation plans (testCatalogs), as the executor plans
 // statements that compare text.
 func TestCoverPlans(t *testing.T) {
-	for _, d := range []dialect.Dialect{dialect.Postgres, dialect.MySQL, dialect.SQLite} {
-		t.Run(d.String(), func(t *testing.T) {
-			path := filepath.Join("testdata", "cover", d.String()+".txt")
-			data, err := os.ReadFile(path)
-			require.NoError(t, err)
-			header, cases := parseGolden(t, string(data))
-			p := newTestPlanner(t, d)
-			var out strings.Builder
-			out.WriteString(header)
-			for _, c := range cases {
-				got := renderCoverCase(t, p, d, c)
-				if !*update && got != c.want {
-					t.Errorf("case %q:\n--- want\n%s--- got\n%s(run go test ./internal/planner -run TestCoverPlans -update and review the diff)", c.name, c.want, got)
-				}
-				fmt.Fprintf(&out, "### %s\n%s\n", c.name, c.sql)
-				if c.args != "" {
-					fmt.Fprintf(&out, "args: %s\n", c.args)
-				}
-				fmt.Fprintf(&out, "---\n%s\n", got)
-			}
-			if *update {
-				require.NoError(t, os.WriteFile(path, []byte(out.String()), 0o644))
-			}
-		})
-	}
+	goldenDir(t, "cover", "TestCoverPlans", newTestPlanner, renderCoverCase)
 }
 
 // renderCoverCase plans one case with the test catalog and renders the

@@ -60,6 +60,39 @@ type goldenCase struct {
 	tx                           bool
 }
 
+// goldenDir runs the golden cases of testdata/<dir>/<dialect>.txt (the
+// format of the golden plans, without shard or transaction lines) for each
+// dialect: plan makes the dialect's planner, render renders one case. With
+// -update it rewrites the files; test names the test for the message.
+func goldenDir(t *testing.T, dir, test string, plan func(testing.TB, dialect.Dialect) *Planner,
+	render func(*testing.T, *Planner, dialect.Dialect, goldenCase) string) {
+	for _, d := range []dialect.Dialect{dialect.Postgres, dialect.MySQL, dialect.SQLite} {
+		t.Run(d.String(), func(t *testing.T) {
+			path := filepath.Join("testdata", dir, d.String()+".txt")
+			data, err := os.ReadFile(path)
+			require.NoError(t, err)
+			header, cases := parseGolden(t, string(data))
+			p := plan(t, d)
+			var out strings.Builder
+			out.WriteString(header)
+			for _, c := range cases {
+				got := render(t, p, d, c)
+				if !*update && got != c.want {
+					t.Errorf("case %q:\n--- want\n%s--- got\n%s(run go test ./internal/planner -run %s -update and review the diff)", c.name, c.want, got, test)
+				}
+				fmt.Fprintf(&out, "### %s\n%s\n", c.name, c.sql)
+				if c.args != "" {
+					fmt.Fprintf(&out, "args: %s\n", c.args)
+				}
+				fmt.Fprintf(&out, "---\n%s\n", got)
+			}
+			if *update {
+				require.NoError(t, os.WriteFile(path, []byte(out.String()), 0o644))
+			}
+		})
+	}
+}
+
 // The golden files hold cases separated by "### name" lines: the SQL (one
 // or more lines), optional "args: [JSON values]" (an object
 // {"name": n, "value": v} is a named argument), "shard: db" and

@@ -3,8 +3,6 @@ package planner
 import (
 	"database/sql/driver"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -39,31 +37,7 @@ func idPlanner(t testing.TB, d dialect.Dialect) *Planner {
 // the rewritten SQL and its arguments with the ids 1001, 1002, ... (or
 // "unchanged", or "error: ..."). The rewritten statement must plan.
 func TestGoldenIDs(t *testing.T) {
-	for _, d := range []dialect.Dialect{dialect.Postgres, dialect.MySQL, dialect.SQLite} {
-		t.Run(d.String(), func(t *testing.T) {
-			path := filepath.Join("testdata", "ids", d.String()+".txt")
-			data, err := os.ReadFile(path)
-			require.NoError(t, err)
-			header, cases := parseGolden(t, string(data))
-			p := idPlanner(t, d)
-			var out strings.Builder
-			out.WriteString(header)
-			for _, c := range cases {
-				got := renderIDs(t, p, d, c)
-				if !*update && got != c.want {
-					t.Errorf("case %q:\n--- want\n%s--- got\n%s(run go test ./internal/planner -run TestGoldenIDs -update and review the diff)", c.name, c.want, got)
-				}
-				fmt.Fprintf(&out, "### %s\n%s\n", c.name, c.sql)
-				if c.args != "" {
-					fmt.Fprintf(&out, "args: %s\n", c.args)
-				}
-				fmt.Fprintf(&out, "---\n%s\n", got)
-			}
-			if *update {
-				require.NoError(t, os.WriteFile(path, []byte(out.String()), 0o644))
-			}
-		})
-	}
+	goldenDir(t, "ids", "TestGoldenIDs", idPlanner, renderIDs)
 }
 
 func renderIDs(t *testing.T, p *Planner, d dialect.Dialect, c goldenCase) string {
