@@ -35,18 +35,12 @@ const (
 	textCatalogTTLAfterDDL = 10 * time.Second
 )
 
-// textCatalogOf returns e's catalog state.
-func (e *Engine) textCatalogOf() *textCatalog { return e.text }
-
 // planSharded plans st with the sharding planner p under o, first giving
 // the planner the catalog facts st needs (reading them on first use) and,
-// on PostgreSQL, the ranker of its linguistic collations. A DDL statement
-// drops the facts it may change.
+// on PostgreSQL, the ranker of its linguistic collations. (DDL run through
+// the session drops the facts it may change: Session.beforePlan, afterDDL.)
 func (e *Engine) planSharded(ctx context.Context, s *Session, p *planner.Planner, st *analyze.Statement, args []driver.NamedValue, o planner.Options) (*sharding.Plan, error) {
-	c := e.textCatalogOf()
-	if st.Kind == analyze.KindDDL {
-		c.invalidate()
-	}
+	c := e.text
 	if tables := p.CatalogTables(st); len(tables) > 0 && o.Shard == "" {
 		if c.missing(tables, st) {
 			// Facts not in memory: a plan that compares no text across

@@ -84,8 +84,8 @@ func (s *Session) fillIDsQuery(ctx context.Context, st *analyze.Statement, q str
 
 // beforePlan makes sure the unique keys the planning of st needs are
 // known, and returns its id rewrite, if any. For DDL (not yet running) it
-// forgets the unique keys and reports ddl: the caller runs the statement
-// and forgets them again.
+// forgets the catalog facts and reports ddl: the caller runs the statement
+// and forgets them again (afterDDL).
 func (s *Session) beforePlan(ctx context.Context, st *analyze.Statement) (rw *planner.IDRewrite, ddl bool, err error) {
 	p := s.e.planner
 	switch {
@@ -96,7 +96,7 @@ func (s *Session) beforePlan(ctx context.Context, st *analyze.Statement) (rw *pl
 		if ctx.Value(ddlRunning{}) != nil {
 			return nil, false, nil
 		}
-		p.ForgetUniqueKeys()
+		s.e.forgetCatalog()
 		return nil, true, nil
 	case st.Insert == nil:
 		return nil, false, nil
@@ -124,7 +124,7 @@ func (e *Engine) forgetCatalog() {
 	if e.planner != nil {
 		e.planner.ForgetUniqueKeys()
 	}
-	e.textCatalogOf().invalidate()
+	e.text.invalidate()
 }
 
 // generate makes rw.Rows ids and returns them with the statement's
