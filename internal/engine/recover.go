@@ -20,7 +20,8 @@ const decideWait = 2 * time.Second
 // the coordinator can no longer commit (twopc.Decide). Decision rows whose
 // branches are all finished are removed. Branches prepared less than
 // minAge ago are left to their coordinator, which may still be finishing
-// them.
+// them, and so are their decisions: a young branch may still need its
+// commit decision after this pass.
 func (e *Engine) Recover(ctx context.Context, minAge time.Duration) (twophase.Report, error) {
 	var r twophase.Report
 	if !e.tp.on {
@@ -46,9 +47,12 @@ func (e *Engine) Recover(ctx context.Context, minAge time.Duration) (twophase.Re
 	var firstErr error
 	for _, db := range e.databases() {
 		err := e.onPrimary(ctx, db, func(pc *registry.Conn) error {
-			branches, err := twopc.Prepared(ctx, e.d, pc, db.Name, minAge)
+			branches, young, err := twopc.Prepared(ctx, e.d, pc, db.Name, minAge)
 			if err != nil {
 				return err
+			}
+			for _, b := range young {
+				left[b.ID] = true
 			}
 			for _, b := range branches {
 				e.recoverBranch(ctx, pc, b, decided, left, &r)

@@ -51,9 +51,9 @@ func (d *DB) twoPhaseQuery(q string) ([]ResultSet, bool) {
 	case q == "SHOW max_prepared_transactions":
 		return []ResultSet{{Cols: []string{"max_prepared_transactions"}, Rows: [][]driver.Value{{"64"}}}}, true
 	case strings.Contains(q, "FROM pg_prepared_xacts"):
-		set := ResultSet{Cols: []string{"gid"}}
+		set := ResultSet{Cols: []string{"gid", "old"}} // every branch is old
 		for _, gid := range d.Prepared() {
-			set.Rows = append(set.Rows, []driver.Value{gid})
+			set.Rows = append(set.Rows, []driver.Value{gid, true})
 		}
 		return []ResultSet{set}, true
 	case strings.HasPrefix(q, "SELECT state FROM grant_twophase WHERE gid = '"):

@@ -101,17 +101,18 @@ func RollbackActive(ctx context.Context, pc *registry.Conn, b Branch) error {
 }
 
 // Prepared lists the Grant branches prepared on the server of pc whose
-// database is db; on PostgreSQL only those prepared at least minAge ago (a
-// live coordinator finishes younger ones itself).
-func Prepared(ctx context.Context, d dialect.Dialect, pc *registry.Conn, db string, minAge time.Duration) ([]Branch, error) {
+// database is db: old holds those prepared at least minAge ago, young the
+// others, which a live coordinator may still be finishing. MySQL's XA
+// RECOVER tells no age: every branch there is old.
+func Prepared(ctx context.Context, d dialect.Dialect, pc *registry.Conn, db string, minAge time.Duration) (old, young []Branch, err error) {
 	q := "XA RECOVER" // formatID, gtrid_length, bqual_length, data
 	if d == dialect.Postgres {
-		q = "SELECT gid FROM pg_prepared_xacts WHERE gid LIKE 'grant:%' AND database = current_database()" +
-			" AND prepared <= now() - interval '" + strconv.Itoa(int(minAge.Milliseconds())) + " milliseconds'"
+		q = "SELECT gid, prepared <= now() - interval '" + strconv.Itoa(int(minAge.Milliseconds())) + " milliseconds'" +
+			" FROM pg_prepared_xacts WHERE gid LIKE 'grant:%' AND database = current_database()"
 	}
 	rows, st, err := pc.Query(ctx, q, nil, false)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer func() {
 		rows.Close()
@@ -120,22 +121,26 @@ func Prepared(ctx context.Context, d dialect.Dialect, pc *registry.Conn, db stri
 		}
 	}()
 	row := make([]driver.Value, len(rows.Columns()))
-	var out []Branch
 	for {
 		if err := rows.Next(row); err == io.EOF {
-			return out, nil
+			return old, young, nil
 		} else if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		var b Branch
-		var ok bool
-		if d == dialect.Postgres {
+		ok, isOld := false, true
+		if d == dialect.Postgres && len(row) == 2 {
 			b, ok = parseGID(text(row[0]))
+			isOld, _ = row[1].(bool)
 		} else if len(row) == 4 {
 			b, ok = parseXID(text(row[1]), text(row[2]), text(row[3]))
 		}
-		if ok && b.Database == db {
-			out = append(out, b)
+		switch {
+		case !ok || b.Database != db:
+		case isOld:
+			old = append(old, b)
+		default:
+			young = append(young, b)
 		}
 	}
 }
