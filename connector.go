@@ -109,6 +109,7 @@ func (c *Connector) Close() error {
 		<-c.recovered
 		c.stopRecovery = nil
 	}
+	c.engine.Close()
 	c.router.Close()
 	return errors.Join(c.reg.Close(), c.resolvers.Close())
 }

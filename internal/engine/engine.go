@@ -65,9 +65,15 @@ func New(cfg *config.Cluster, reg *registry.Registry, router *routing.Router, p 
 	// sharding, and not on SQLite, which cannot prepare.
 	e.tp.on = p != nil && cfg.Transactions.CrossShard == config.CrossShardTwoPhase && cfg.Dialect != dialect.SQLite
 	e.tp.log = log
+	e.tp.forget.e = e
 	e.text = newTextCatalog(e)
 	return e
 }
+
+// Close finishes the engine's background work that needs the node pools
+// (removing the decisions of finished two-phase transactions): it runs
+// before the registry closes.
+func (e *Engine) Close() { e.tp.forget.close() }
 
 // NewSession returns the state of a new virtual connection. It holds no
 // physical connection.

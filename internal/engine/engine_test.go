@@ -43,9 +43,11 @@ func newTestEngine(t testing.TB, cfg *config.Cluster, opts *registry.Options) *E
 		t.Fatal(err)
 	}
 	router.Start()
+	e := New(v, reg, router, p, nil)
 	t.Cleanup(func() {
+		e.Close()
 		router.Close()
 		reg.Close()
 	})
-	return New(v, reg, router, p, nil)
+	return e
 }

@@ -20,6 +20,7 @@ type twoPhaseState struct {
 	avail  sync.Map // database name -> error (nil: can prepare)
 	tables sync.Map // database name -> struct{}: decision table ensured
 	log    *slog.Logger
+	forget forgetter // removes the decisions of finished transactions
 
 	committed, rolledBack, unfinished, recovered atomic.Int64
 }
@@ -154,7 +155,7 @@ func (e *Engine) commitTwoPhase(ctx context.Context, parts []*participant) error
 		p.release(p.err)
 	}
 	if done {
-		e.forget(ctx, coord.db, id)
+		e.tp.forget.add(coord.db.Name, id)
 	}
 	return nil
 }
@@ -192,15 +193,6 @@ func (e *Engine) commitPoint(ctx context.Context, coord *participant, parts []*p
 	e.rollbackAll(ctx, parts)
 	e.tp.rolledBack.Add(1)
 	return fmt.Errorf("grant: two-phase commit of %s: commit on the coordinator %s: %w (rolled back everywhere)", id, coord.db.Name, cause)
-}
-
-// forget removes the decision of id once every branch committed.
-func (e *Engine) forget(ctx context.Context, db *registry.Database, id twopc.ID) {
-	var pc registry.Conn
-	if err := db.Primary.Acquire(ctx, &pc); err != nil {
-		return // recovery removes it
-	}
-	pc.Release(twopc.Forget(ctx, &pc, id))
 }
 
 func dbNames(parts []*participant) []string {

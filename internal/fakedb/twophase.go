@@ -78,7 +78,7 @@ func (d *DB) decision(gid string) string {
 		case strings.HasPrefix(q, "INSERT INTO grant_twophase") && strings.Contains(q, "VALUES ('"+gid+"', '"):
 			rest := q[strings.Index(q, "VALUES ('"+gid+"', '")+len("VALUES ('"+gid+"', '"):]
 			state = rest[:strings.IndexByte(rest, '\'')]
-		case q == "DELETE FROM grant_twophase WHERE gid = '"+gid+"'":
+		case strings.HasPrefix(q, "DELETE FROM grant_twophase WHERE gid ") && strings.Contains(q, "'"+gid+"'"):
 			state = ""
 		}
 	}

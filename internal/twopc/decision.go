@@ -107,9 +107,27 @@ func Decide(ctx context.Context, d dialect.Dialect, pc *registry.Conn, id ID, pa
 	return false, err
 }
 
-// Forget removes the decision of id once no branch of it is left.
-func Forget(ctx context.Context, pc *registry.Conn, id ID) error {
-	_, err := pc.Exec(ctx, "DELETE FROM "+Table+" WHERE gid = '"+id.String()+"'", nil, false)
+// Forget removes the decisions of ids, once no branch of them is left, in
+// one statement.
+func Forget(ctx context.Context, pc *registry.Conn, ids ...ID) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	var q strings.Builder
+	q.WriteString("DELETE FROM " + Table + " WHERE gid ")
+	if len(ids) == 1 {
+		q.WriteString("= '" + ids[0].String() + "'")
+	} else {
+		q.WriteString("IN (")
+		for i, id := range ids {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString("'" + id.String() + "'")
+		}
+		q.WriteString(")")
+	}
+	_, err := pc.Exec(ctx, q.String(), nil, false)
 	return err
 }
 
