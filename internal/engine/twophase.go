@@ -75,8 +75,8 @@ func (e *Engine) ensureTable(ctx context.Context, db *registry.Database) error {
 
 // commitTwoPhase commits participants of which several wrote: those that
 // only read commit first; the coordinator records the decision in its own
-// transaction; every other writer prepares; the coordinator commits (the
-// commit point); then every prepared writer commits. Before the commit
+// transaction while every other writer prepares; the coordinator commits
+// (the commit point); then every prepared writer commits, all at once. Before the commit
 // point a failure rolls everything back and names the participant; after
 // it Commit succeeds even if a COMMIT PREPARED fails, which is logged and
 // counted and which recovery finishes.
@@ -111,20 +111,26 @@ func (e *Engine) commitTwoPhase(ctx context.Context, parts []*participant) error
 			p.tx, p.xa = nil, false // ended
 		}
 	}
-	if err := e.ensureTable(ctx, coord.db); err != nil {
-		return fail("creating the decision table", coord, err)
-	}
-	if err := twopc.Record(ctx, coord.pc, id, writers); err != nil {
-		return fail("recording the decision", coord, err)
-	}
-	twopc.Failpoint("recorded")
-	for _, p := range parts {
-		if p.wrote && p != coord {
-			if err := twopc.Prepare(ctx, e.d, p.pc, p.branch); err != nil {
-				return fail("prepare", p, err)
-			}
+	// Before the commit point, the coordinator records the decision while
+	// every other writer prepares, all at once: none of these waits for
+	// another.
+	writing := func(p *participant) bool { return p.wrote && p != coord }
+	var recordStep string
+	var recordErr error
+	prepErrs := concurrently(parts, writing, func(p *participant) error {
+		err := twopc.Prepare(ctx, e.d, p.pc, p.branch)
+		if err == nil {
 			p.prepared = true
 			twopc.Failpoint("prepared-one")
+		}
+		return err
+	}, func() { recordStep, recordErr = e.record(ctx, coord, writers) })
+	if recordErr != nil {
+		return fail(recordStep, coord, recordErr)
+	}
+	for i, err := range prepErrs {
+		if err != nil {
+			return fail("prepare", parts[i], err)
 		}
 	}
 	twopc.Failpoint("prepared-all")
@@ -133,20 +139,26 @@ func (e *Engine) commitTwoPhase(ctx context.Context, parts []*participant) error
 	}
 	twopc.Failpoint("decided")
 	e.tp.committed.Add(1)
+	// After it, every prepared writer commits, all at once.
+	commitErrs := concurrently(parts, func(p *participant) bool { return p.prepared }, func(p *participant) error {
+		err := twopc.CommitPrepared(ctx, e.d, p.pc, p.branch)
+		twopc.Failpoint("committed-one")
+		return err
+	}, nil)
 	done := true
-	for _, p := range parts {
+	for i, err := range commitErrs {
+		p := parts[i]
 		if !p.prepared {
 			continue
 		}
-		if err := twopc.CommitPrepared(ctx, e.d, p.pc, p.branch); err != nil {
+		p.prepared = false
+		if err != nil {
 			done = false
 			e.tp.unfinished.Add(1)
 			e.tp.log.Warn("grant: COMMIT PREPARED failed after the commit point; recovery will finish it",
 				slog.String("branch", p.branch.Database+": "+id.String()), slog.String("error", p.pc.Node.Wrap(err).Error()))
 			p.err = err
 		}
-		p.prepared = false
-		twopc.Failpoint("committed-one")
 	}
 	for _, p := range parts {
 		if p.wrote {
@@ -158,6 +170,42 @@ func (e *Engine) commitTwoPhase(ctx context.Context, parts []*participant) error
 		e.tp.forget.add(coord.db.Name, id)
 	}
 	return nil
+}
+
+// record writes the decision in the coordinator's transaction, creating
+// the decision table first if needed; it returns the failed step.
+func (e *Engine) record(ctx context.Context, coord *participant, writers []string) (string, error) {
+	if err := e.ensureTable(ctx, coord.db); err != nil {
+		return "creating the decision table", err
+	}
+	if err := twopc.Record(ctx, coord.pc, coord.branch.ID, writers); err != nil {
+		return "recording the decision", err
+	}
+	twopc.Failpoint("recorded")
+	return "", nil
+}
+
+// concurrently runs fn for each participant that matches, each on its own
+// goroutine, and alongside (when not nil) on the calling goroutine
+// meanwhile; it returns once all are done, with each participant's error
+// at its index.
+func concurrently(parts []*participant, match func(*participant) bool, fn func(*participant) error, alongside func()) []error {
+	errs := make([]error, len(parts))
+	var wg sync.WaitGroup
+	for i, p := range parts {
+		if match(p) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs[i] = fn(p)
+			}()
+		}
+	}
+	if alongside != nil {
+		alongside()
+	}
+	wg.Wait()
+	return errs
 }
 
 // commitPoint commits the coordinator. When that commit fails the outcome
