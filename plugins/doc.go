@@ -51,8 +51,8 @@
 // A plugin that exits is started again at once, then with a backoff from
 // 50ms to 5s while it keeps failing; statements that need it meanwhile
 // wait up to the timeout, then fail with ErrUnavailable. A call not
-// answered within the timeout fails with ErrTimeout; after three in a
-// row the plugin is taken for hung and restarted. An answer outside the
+// answered within the timeout fails with ErrTimeout (at most 2ms after
+// it); after three in a row the plugin is taken for hung and restarted. An answer outside the
 // resolver's databases fails with ErrAnswer. The errors are
 // *sharding.KeyError values that name the resolver and the key, wrapping
 // an *Error that names the plugin's executable. What the plugin writes to
@@ -61,12 +61,28 @@
 //
 // # Protocol
 //
-// Grant and its plugins speak go-plugin's net/rpc protocol over a Unix
-// socket with automatic mutual TLS (only the process that started the
-// plugin can call it). Measured on the development machine, a call over
-// net/rpc took about two thirds of the time of one over go-plugin's gRPC
-// and allocated a tenth as much; gRPC would allow plugins in other
-// languages, which no user has asked for yet. The keys travel in a small
-// binary encoding (package internal/wire), which is also the key of the
-// answer cache.
+// Grant and a plugin talk over two channels. The control channel is
+// go-plugin's: Grant starts the executable, checks its checksum, and the
+// two check the handshake (a magic cookie and the protocol version), then
+// talk net/rpc over a Unix socket with automatic mutual TLS, so that only
+// the process that started the plugin can call it. Over it, Grant asks the
+// plugin once for its data channel: a Unix socket the plugin creates in a
+// directory of its own (readable by its user only) and a random 32-byte
+// token. Every data connection starts with the token; the plugin closes a
+// connection whose token differs. The resolves then travel on the data
+// channel as length-prefixed frames, one call at a time per connection:
+// Grant writes and reads on the calling goroutine and keeps a few idle
+// connections per plugin; the plugin reads, resolves and writes on one
+// goroutine per connection. Serve removes the socket's directory when it
+// returns or the plugin is asked to exit (SIGTERM), and Grant removes it
+// after a plugin that died otherwise; only a plugin killed with Grant's own
+// process leaves its directory (empty but for the socket) behind in the
+// temporary directory.
+//
+// The resolves have a channel of their own because one call over
+// go-plugin's net/rpc or gRPC costs about ten times a round trip on a
+// Unix socket: the time goes to hand-offs between the goroutines of its
+// stream multiplexer and of the RPC library, not to the work. The keys
+// travel in a small binary encoding (package internal/wire), which is
+// also the key of the answer cache.
 package plugins

@@ -6,11 +6,14 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/grantsql/grant/sharding"
@@ -40,6 +43,7 @@ func TestExitHelper(t *testing.T) {
 		fmt.Println("error: plugin processes", pids)
 		os.Exit(1)
 	}
+	fmt.Println("socket:", socketOf(t, pids[0]))
 	fmt.Println("pid:", pids[0])
 	os.Exit(0) // no Close
 }
@@ -55,6 +59,10 @@ func TestPluginDiesWithProgram(t *testing.T) {
 	pid := 0
 	sc := bufio.NewScanner(out)
 	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "socket: "); ok {
+			// Killed with its program, the plugin cannot remove it.
+			t.Cleanup(func() { os.RemoveAll(filepath.Dir(v)) })
+		}
 		if v, ok := strings.CutPrefix(sc.Text(), "pid: "); ok {
 			pid, err = strconv.Atoi(v)
 			require.NoError(t, err)
@@ -71,4 +79,29 @@ func TestPluginDiesWithProgram(t *testing.T) {
 		f := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
 		return len(f) > 0 && f[0] == "Z" // dead, its new parent to reap it
 	}, 2*time.Second, 10*time.Millisecond, "plugin %d outlived its program", pid)
+}
+
+// TestPluginRemovesItsSocket runs the plugin as go-plugin does, without
+// Grant, and asks it to exit: it removes its data socket's directory
+// itself.
+func TestPluginRemovesItsSocket(t *testing.T) {
+	cmd := exec.Command(geoBin, "--region", "eu=s0")
+	cmd.Env = append(os.Environ(), "GRANT_RESOLVER_PLUGIN=d2a4c1f0-shard-resolver")
+	out, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start())
+	line, err := bufio.NewReader(out).ReadString('\n') // go-plugin's handshake: it serves
+	require.NoError(t, err, line)
+	sock := socketOf(t, cmd.Process.Pid)
+	fi, err := os.Stat(filepath.Dir(sock))
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o700), fi.Mode().Perm(), "only the user enters it")
+
+	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
+	err = cmd.Wait()
+	var ee *exec.ExitError
+	require.ErrorAs(t, err, &ee)
+	assert.Equal(t, syscall.SIGTERM, ee.Sys().(syscall.WaitStatus).Signal(), "it ends as SIGTERM ends it")
+	_, err = os.Stat(filepath.Dir(sock))
+	assert.ErrorIs(t, err, os.ErrNotExist)
 }

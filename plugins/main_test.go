@@ -3,6 +3,7 @@ package plugins_test
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -152,4 +153,40 @@ func kill9(t testing.TB, pid int) {
 	p, err := os.FindProcess(pid)
 	require.NoError(t, err)
 	require.NoError(t, p.Kill())
+}
+
+// socketOf returns the path of the data socket the process pid listens on
+// (Linux: its descriptors' inodes looked up in /proc/net/unix).
+func socketOf(t testing.TB, pid int) string {
+	fds, err := os.ReadDir(fmt.Sprintf("/proc/%d/fd", pid))
+	if err != nil {
+		t.Skip("no /proc: cannot list a process's sockets")
+	}
+	inodes := map[string]bool{}
+	for _, fd := range fds {
+		link, _ := os.Readlink(fmt.Sprintf("/proc/%d/fd/%s", pid, fd.Name()))
+		if in, ok := strings.CutPrefix(link, "socket:["); ok {
+			inodes[strings.TrimSuffix(in, "]")] = true
+		}
+	}
+	table, err := os.ReadFile("/proc/net/unix")
+	require.NoError(t, err)
+	for _, line := range strings.Split(string(table), "\n") {
+		// Num RefCount Protocol Flags Type St Inode Path
+		if f := strings.Fields(line); len(f) == 8 && inodes[f[6]] && strings.HasSuffix(f[7], "data.sock") {
+			return f[7]
+		}
+	}
+	t.Fatalf("no data socket of process %d", pid)
+	return ""
+}
+
+// requireRemoved fails unless the directory of the data socket path is
+// removed within a second.
+func requireRemoved(t testing.TB, path string) {
+	t.Helper()
+	require.Eventually(t, func() bool {
+		_, err := os.Stat(filepath.Dir(path))
+		return errors.Is(err, os.ErrNotExist)
+	}, time.Second, 10*time.Millisecond, "%s left behind", filepath.Dir(path))
 }

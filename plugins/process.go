@@ -96,8 +96,14 @@ func (p *process) spawn() (*instance, error) {
 		var raw any
 		if raw, err = proto.Dispense(pluginName); err == nil {
 			in := &instance{client: c, cmd: cmd, rpc: raw.(*rpc.Client)}
-			log.Debug("plugin started", "path", p.s.path, "pid", cmd.Process.Pid)
-			return in, nil
+			ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
+			in.data, err = wire.Open(ctx, in.rpc)
+			cancel()
+			if err == nil {
+				log.Debug("plugin started", "path", p.s.path, "pid", cmd.Process.Pid, "data", in.data.Path)
+				return in, nil
+			}
+			err = fmt.Errorf("opening its data channel: %w", err)
 		}
 	}
 	c.Kill()
@@ -111,21 +117,20 @@ func (p *process) spawn() (*instance, error) {
 // there is none, and waits for the answer until ctx ends or the resolver's
 // timeout passes. A call broken by the process's death is sent again to
 // its successor within the same time.
-func (p *process) call(ctx context.Context, a *wire.Args, n int) (*wire.Reply, error) {
+//
+// The timeout is a deadline, not a context with a timer: a timer added and
+// removed on every call wakes an idle thread of the scheduler each time.
+func (p *process) call(ctx context.Context, batch []byte, n int) (*wire.Reply, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err // an ended caller is not raced against a quick answer
 	}
-	tctx, cancel := context.WithTimeout(ctx, p.s.timeout)
-	defer cancel()
+	deadline := time.Now().Add(p.s.timeout)
 	for {
-		in, err := p.get(tctx)
+		in, err := p.get(ctx, deadline)
 		if err != nil {
 			return nil, p.ctxError(ctx, err)
 		}
-		if dl, ok := tctx.Deadline(); ok {
-			a.Timeout = max(int64(time.Until(dl)), 1) // what is left, for the plugin's context
-		}
-		r, err := wire.Call(tctx, in.rpc, a, n)
+		r, err := in.resolve(ctx, deadline, batch, n)
 		switch {
 		case err == nil:
 			in.timeouts.Store(0)
@@ -137,7 +142,7 @@ func (p *process) call(ctx context.Context, a *wire.Args, n int) (*wire.Reply, e
 			return r, nil
 		case errors.Is(err, wire.ErrTransport):
 			p.lost(in, err)
-		case tctx.Err() != nil:
+		case errors.Is(err, wire.ErrDeadline), ctx.Err() != nil:
 			if ctx.Err() == nil && in.timeouts.Add(1) >= maxTimeouts {
 				p.lost(in, fmt.Errorf("no answer to %d calls in a row", maxTimeouts))
 			}

@@ -2,6 +2,7 @@ package plugins
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -66,34 +67,37 @@ func (r *resolver) Databases() []string { return slices.Clone(r.s.dbs) }
 // Resolve returns the database of key: from the cache, or from the plugin.
 func (r *resolver) Resolve(ctx context.Context, key sharding.Key) (string, error) {
 	var buf [64]byte // on the stack: a cached answer allocates nothing
-	enc, err := r.encode(buf[:0], key)
+	batch, err := r.encode(wire.AppendCount(buf[:0], 1), key)
 	if err != nil {
 		return "", err
 	}
+	enc := batch[1:]
 	if r.cache != nil {
 		if db, ok := r.cache.get(enc); ok {
 			r.hits.Add(1)
 			return db, nil
 		}
 	}
-	batch := append(wire.AppendCount(make([]byte, 0, len(enc)+1), 1), enc...)
 	r.calls.Add(1)
 	r.keys.Add(1)
-	reply, err := r.proc.call(ctx, &wire.Args{Keys: batch}, 1)
+	reply, err := r.proc.call(ctx, batch, 1)
 	if err != nil {
 		return "", r.failed(key, err)
 	}
-	return r.answer(key, batch[1:], reply, 0)
+	return r.answer(key, enc, reply, 0)
 }
 
 // ResolveBatch returns the databases of keys, asking the plugin in one
 // call for those not in the cache.
 func (r *resolver) ResolveBatch(ctx context.Context, keys []sharding.Key) ([]string, error) {
 	out := make([]string, len(keys))
-	encs := make([][]byte, len(keys))
-	var miss []int
+	// The encodings of the keys to ask for, one after the other: the batch
+	// after its count.
+	encs := make([]byte, 0, 16*len(keys))
+	type span struct{ key, off, end int }
+	miss := make([]span, 0, len(keys))
 	for i, key := range keys {
-		enc, err := r.encode(nil, key)
+		enc, err := r.encode(encs, key)
 		switch {
 		case errors.Is(err, sharding.ErrNullKey):
 			continue
@@ -101,36 +105,33 @@ func (r *resolver) ResolveBatch(ctx context.Context, keys []sharding.Key) ([]str
 			return nil, err
 		}
 		if r.cache != nil {
-			if db, ok := r.cache.get(enc); ok {
+			if db, ok := r.cache.get(enc[len(encs):]); ok {
 				r.hits.Add(1)
 				out[i] = db
 				continue
 			}
 		}
-		encs[i] = enc
-		miss = append(miss, i)
+		miss = append(miss, span{i, len(encs), len(enc)})
+		encs = enc
 	}
 	if len(miss) == 0 {
 		return out, nil
 	}
-	batch := wire.AppendCount(nil, len(miss))
-	for _, i := range miss {
-		batch = append(batch, encs[i]...)
-	}
+	batch := append(wire.AppendCount(make([]byte, 0, len(encs)+binary.MaxVarintLen64), len(miss)), encs...)
 	r.calls.Add(1)
 	r.keys.Add(uint64(len(miss)))
-	reply, err := r.proc.call(ctx, &wire.Args{Keys: batch}, len(miss))
+	reply, err := r.proc.call(ctx, batch, len(miss))
 	if err != nil {
-		return nil, r.failed(keys[miss[0]], err)
+		return nil, r.failed(keys[miss[0].key], err)
 	}
-	for j, i := range miss {
-		db, err := r.answer(keys[i], encs[i], reply, j)
+	for j, m := range miss {
+		db, err := r.answer(keys[m.key], encs[m.off:m.end], reply, j)
 		switch {
 		case errors.Is(err, sharding.ErrNoShard), errors.Is(err, sharding.ErrNullKey):
 		case err != nil:
 			return nil, err
 		default:
-			out[i] = db
+			out[m.key] = db
 		}
 	}
 	return out, nil
@@ -160,21 +161,22 @@ func (r *resolver) encode(dst []byte, key sharding.Key) ([]byte, error) {
 
 // answer checks the plugin's answer i for key (encoded enc) and caches it.
 func (r *resolver) answer(key sharding.Key, enc []byte, reply *wire.Reply, i int) (string, error) {
-	if reply.Codes != nil && reply.Codes[i] != wire.CodeOK {
-		msg := reply.Messages[i]
-		if s := wire.Sentinel(reply.Codes[i]); s != nil {
-			return "", &sharding.KeyError{Resolver: r.s.name, Key: key, Err: s, Reason: fmt.Sprintf("plugin %q: %s", r.s.name, msg)}
+	text := reply.Text(i)
+	if c := reply.Code(i); c != wire.CodeOK {
+		if s := wire.Sentinel(c); s != nil {
+			return "", &sharding.KeyError{Resolver: r.s.name, Key: key, Err: s, Reason: fmt.Sprintf("plugin %q: %s", r.s.name, text)}
 		}
-		return "", r.failed(key, fmt.Errorf("%w: the plugin's error: %s", ErrAnswer, msg))
+		return "", r.failed(key, fmt.Errorf("%w: the plugin's error: %s", ErrAnswer, text))
 	}
-	db := reply.Databases[i]
-	if !slices.Contains(r.s.dbs, db) {
-		return "", r.failed(key, fmt.Errorf("%w: database %q is not one of its databases %q", ErrAnswer, db, r.s.dbs))
+	for _, db := range r.s.dbs {
+		if db == string(text) { // the configured string: the answer's bytes are not kept
+			if r.cache != nil {
+				r.cache.put(enc, db)
+			}
+			return db, nil
+		}
 	}
-	if r.cache != nil {
-		r.cache.put(enc, db)
-	}
-	return db, nil
+	return "", r.failed(key, fmt.Errorf("%w: database %q is not one of its databases %q", ErrAnswer, text, r.s.dbs))
 }
 
 // failed returns the error of key when the plugin failed with err.

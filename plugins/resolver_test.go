@@ -143,6 +143,7 @@ func TestRestartAfterKill(t *testing.T) {
 	require.NoError(t, err)
 	pids := running(t, geoBin)
 	require.Len(t, pids, 1)
+	sock := socketOf(t, pids[0])
 	kill9(t, pids[0])
 
 	start := time.Now()
@@ -153,6 +154,7 @@ func TestRestartAfterKill(t *testing.T) {
 	assert.EqualValues(t, 2, stats(t, r).Starts)
 	require.Eventually(t, func() bool { return len(children(t, geoBin)) == 1 }, time.Second, 10*time.Millisecond,
 		"the killed process is reaped: %v", children(t, geoBin))
+	requireRemoved(t, sock) // by Grant: the plugin could not
 }
 
 func TestCrashingKey(t *testing.T) {
@@ -176,10 +178,13 @@ func TestCloseLeavesNothing(t *testing.T) {
 	require.NoError(t, err)
 	_, err = r.Resolve(context.Background(), sharding.KeyOf("DE"))
 	require.NoError(t, err)
-	require.Len(t, running(t, geoBin), 1)
+	pids := running(t, geoBin)
+	require.Len(t, pids, 1)
+	sock := socketOf(t, pids[0])
 	require.NoError(t, r.(io.Closer).Close())
 	require.NoError(t, r.(io.Closer).Close(), "Close twice")
 	requireNoChild(t, geoBin)
+	requireRemoved(t, sock)
 	_, err = r.Resolve(context.Background(), sharding.KeyOf("DE"))
 	require.ErrorIs(t, err, plugins.ErrClosed)
 }

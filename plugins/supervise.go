@@ -27,8 +27,9 @@ func (p *process) watch() {
 	}
 }
 
-// get returns the running instance, waiting until ctx ends for a start.
-func (p *process) get(ctx context.Context) (*instance, error) {
+// get returns the running instance, waiting for a start until ctx ends or
+// deadline passes.
+func (p *process) get(ctx context.Context, deadline time.Time) (*instance, error) {
 	p.mu.Lock()
 	for {
 		if p.closed {
@@ -45,16 +46,26 @@ func (p *process) get(ctx context.Context) (*instance, error) {
 		p.startLocked()
 		ready := p.ready
 		p.mu.Unlock()
+		t := time.NewTimer(time.Until(deadline))
 		select {
 		case <-ready:
+			t.Stop()
 		case <-ctx.Done():
-			p.mu.Lock()
-			why := p.lastErr
-			p.mu.Unlock()
-			return nil, fmt.Errorf("%w (restarting: %v)", ErrUnavailable, why)
+			t.Stop()
+			return nil, p.unavailable()
+		case <-t.C:
+			return nil, p.unavailable()
 		}
 		p.mu.Lock()
 	}
+}
+
+// unavailable returns the error of a call that found no running instance
+// in time.
+func (p *process) unavailable() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return fmt.Errorf("%w (restarting: %v)", ErrUnavailable, p.lastErr)
 }
 
 // lost drops in, which failed with err: it is killed, and the next call

@@ -1,18 +1,3 @@
-// Package wire is the protocol between Grant and a resolver plugin: the
-// binary encoding of shard keys and the messages of the net/rpc call.
-//
-// A batch is the number of keys (uvarint) followed by each key: the number
-// of its values (uvarint), then each value as a kind byte and its payload:
-//
-//	null                  kind 0
-//	int64                 kind 1, zig-zag varint
-//	float64               kind 2, 8 bytes, IEEE 754 bits little-endian
-//	string, []byte        kind 3, 4: uvarint length, bytes
-//	false, true           kind 5, 6
-//	time.Time             kind 7: uvarint length, time.Time.MarshalBinary
-//
-// The encoding of one key is also the key of the host's answer cache, so
-// equal keys encode to equal bytes.
 package wire
 
 import (

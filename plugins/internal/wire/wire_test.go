@@ -1,16 +1,12 @@
 package wire
 
 import (
-	"context"
-	"errors"
 	"math"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/grantsql/grant/sharding"
 )
 
 // encode encodes keys as a batch.
@@ -93,30 +89,4 @@ func FuzzDecode(f *testing.F) {
 		require.NoError(t, err)
 		require.Equal(t, len(keys), len(again))
 	})
-}
-
-type stub struct{}
-
-func (stub) Resolve(_ context.Context, key []any) (string, error) {
-	switch key[0] {
-	case "none":
-		return "", errors.New("no: " + sharding.ErrNoShard.Error() + "")
-	case "ns":
-		return "", sharding.ErrNoShard
-	case "null":
-		return "", sharding.ErrNullKey
-	case "type":
-		return "", sharding.ErrKeyType
-	}
-	return "s0", nil
-}
-
-func TestServer(t *testing.T) {
-	var r Reply
-	require.NoError(t, (&Server{Impl: stub{}}).Resolve(Args{Keys: encode(t, []any{"a"}, []any{"ns"}, []any{"null"}, []any{"type"}, []any{"none"})}, &r))
-	assert.Equal(t, []string{"s0", "", "", "", ""}, r.Databases)
-	assert.Equal(t, []Code{CodeOK, CodeNoShard, CodeNullKey, CodeKeyType, CodeError}, r.Codes)
-	assert.Equal(t, sharding.ErrNoShard, Sentinel(CodeNoShard))
-	assert.Nil(t, Sentinel(CodeError))
-	require.Error(t, (&Server{Impl: stub{}}).Resolve(Args{Keys: []byte{9}}, &r))
 }
