@@ -92,7 +92,11 @@ ci_wait() {
 
 # ---------------------------------------------------------------- packages
 
-readonly CI_PACKAGES=(postgresql mariadb-server mariadb-client procps iproute2 util-linux)
+readonly CI_PACKAGES=(postgresql mariadb-server mariadb-client procps iproute2 util-linux locales)
+
+# CI_LOCALE is the libc locale the collation tests order text in; it must
+# exist before initdb, which imports the system's locales as collations.
+readonly CI_LOCALE="en_US.UTF-8"
 
 # ci_install_packages LOG: apt-get update + install, output to LOG.
 ci_install_packages() {
@@ -116,11 +120,31 @@ ci_install_packages() {
 		ci_tail "$log"
 		ci_die "installing ${CI_PACKAGES[*]} failed"
 	fi
+	ci_have_locale || ci_make_locale "$log"
+}
+
+# ci_have_locale: does libc have CI_LOCALE?
+ci_have_locale() {
+	locale -a 2>/dev/null | grep -qix "${CI_LOCALE/UTF-8/utf8}"
+}
+
+# ci_make_locale LOG: generate CI_LOCALE (package locales), output to LOG.
+ci_make_locale() {
+	local log=$1
+	{
+		if [[ -f /etc/locale.gen ]] && grep -q "^# *$CI_LOCALE UTF-8" /etc/locale.gen; then
+			sed -i "s/^# *\($CI_LOCALE UTF-8\)/\1/" /etc/locale.gen
+		elif ! grep -q "^$CI_LOCALE UTF-8" /etc/locale.gen 2>/dev/null; then
+			echo "$CI_LOCALE UTF-8" >>/etc/locale.gen
+		fi
+		locale-gen
+	} >>"$log" 2>&1 || { ci_tail "$log"; ci_die "generating the locale $CI_LOCALE failed"; }
 }
 
 # ci_have_packages: are the programs we use there already?
 ci_have_packages() {
 	ci_pg_bin >/dev/null 2>&1 || return 1
+	ci_have_locale || return 1
 	# One at a time: `command -v a b` succeeds when any one of them is found.
 	local prog
 	for prog in mariadbd mariadb-install-db mariadb mariadb-admin pgrep ss runuser setsid; do
