@@ -185,15 +185,22 @@ func (e *Engine) record(ctx context.Context, coord *participant, writers []strin
 	return "", nil
 }
 
-// concurrently runs fn for each participant that matches, each on its own
-// goroutine, and alongside (when not nil) on the calling goroutine
-// meanwhile; it returns once all are done, with each participant's error
-// at its index.
+// concurrently runs fn for each participant that matches and alongside
+// (when not nil) at the same time: alongside on the calling goroutine, the
+// participants on goroutines of their own (the last one on the calling
+// goroutine when there is no alongside). It returns once all are done,
+// with each participant's error at its index.
 func concurrently(parts []*participant, match func(*participant) bool, fn func(*participant) error, alongside func()) []error {
 	errs := make([]error, len(parts))
-	var wg sync.WaitGroup
+	last := -1
 	for i, p := range parts {
 		if match(p) {
+			last = i
+		}
+	}
+	var wg sync.WaitGroup
+	for i, p := range parts {
+		if match(p) && (i != last || alongside != nil) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
@@ -201,8 +208,11 @@ func concurrently(parts []*participant, match func(*participant) bool, fn func(*
 			}()
 		}
 	}
-	if alongside != nil {
+	switch {
+	case alongside != nil:
 		alongside()
+	case last >= 0:
+		errs[last] = fn(parts[last])
 	}
 	wg.Wait()
 	return errs
