@@ -20,7 +20,8 @@ import (
 // benchTwoPhase compares, on one server, a transaction writing one row to
 // each of two databases (two-phase commit through Grant) with the same two
 // writes in one database (one commit), through Grant and through the raw
-// driver.
+// driver; on PostgreSQL also with the same two-phase protocol run by hand
+// on the raw driver, the protocol's own cost.
 func benchTwoPhase(b *testing.B, d dialect.Dialect, adminDSN string) {
 	ph := qmark
 	if d == dialect.Postgres {
@@ -72,6 +73,61 @@ func benchTwoPhase(b *testing.B, d dialect.Dialect, adminDSN string) {
 	b.Run("commit=raw-one-database", func(b *testing.B) { run(b, raw, 0, 2) })
 	b.Run("commit=grant-one-database", func(b *testing.B) { run(b, gr, 0, 2) })
 	b.Run("commit=grant-two-phase", func(b *testing.B) { run(b, gr, 0, 1) })
+	if d == dialect.Postgres {
+		b.Run("commit=raw-two-phase", func(b *testing.B) { rawTwoPhase(b, dsns, insert, &next) })
+	}
+}
+
+// rawTwoPhase runs, on the raw driver, the statements a two-phase commit
+// over the databases of dsns sends: a write on each, the decision row
+// recorded on the first while the second prepares, the first's commit,
+// COMMIT PREPARED on the second, and the decision rows deleted in batches.
+func rawTwoPhase(b *testing.B, dsns []string, insert string, next *int64) {
+	ctx := context.Background()
+	db0, err := sql.Open("pgx", dsns[0])
+	require.NoError(b, err)
+	db1, err := sql.Open("pgx", dsns[1])
+	require.NoError(b, err)
+	b.Cleanup(func() { db0.Close(); db1.Close() })
+	_, err = db0.Exec("CREATE TABLE IF NOT EXISTS bench_tp_decision (gid VARCHAR(200) NOT NULL PRIMARY KEY," +
+		" state VARCHAR(8) NOT NULL, participants TEXT NOT NULL, created_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP)")
+	require.NoError(b, err)
+	c1, err := db1.Conn(ctx)
+	require.NoError(b, err)
+	defer c1.Close()
+	b.ReportAllocs()
+	times := make([]time.Duration, 0, 1024)
+	defer func() { reportMedian(b, times) }()
+	n := 0
+	for b.Loop() {
+		start := time.Now()
+		*next += 2
+		gid := fmt.Sprintf("bench:%d", *next)
+		tx, err := db0.BeginTx(ctx, nil)
+		require.NoError(b, err)
+		_, err = tx.ExecContext(ctx, insert, *next, 0)
+		require.NoError(b, err)
+		_, err = c1.ExecContext(ctx, "BEGIN")
+		require.NoError(b, err)
+		_, err = c1.ExecContext(ctx, insert, *next+1, 1)
+		require.NoError(b, err)
+		prepared := make(chan error, 1)
+		go func() {
+			_, err := c1.ExecContext(ctx, "PREPARE TRANSACTION '"+gid+"'")
+			prepared <- err
+		}()
+		_, err = tx.ExecContext(ctx, "INSERT INTO bench_tp_decision (gid, state, participants) VALUES ('"+gid+"', 'commit', 's0,s1')")
+		require.NoError(b, err)
+		require.NoError(b, <-prepared)
+		require.NoError(b, tx.Commit())
+		_, err = c1.ExecContext(ctx, "COMMIT PREPARED '"+gid+"'")
+		require.NoError(b, err)
+		times = append(times, time.Since(start))
+		if n++; n%128 == 0 {
+			_, err = db0.Exec("DELETE FROM bench_tp_decision")
+			require.NoError(b, err)
+		}
+	}
 }
 
 // reportMedian reports the median of times as p50-ns.
