@@ -155,3 +155,40 @@ func probeTexts() []string {
 	slices.Sort(out)
 	return slices.Compact(out)
 }
+
+// primaries is primary by byte; cases is 1 for the upper-case letters.
+var primaries, cases = func() (p, c [256]byte) {
+	for b := range 256 {
+		p[b] = byte(primary(byte(b)))
+		if b >= 'A' && b <= 'Z' {
+			c[b] = 1
+		}
+	}
+	return p, c
+}()
+
+// appendKey appends to dst a byte key of t that orders, under
+// bytes.Compare, as compare orders simple text, and reports whether the
+// local order covers t (if not, dst comes back as it was). The key is the
+// base weight of each character, a 0 (so a text sorts before any longer
+// text it is the base of), then per character a 1 for an upper-case
+// letter and a 0 otherwise (the first difference of case, lower case
+// first).
+func (l localOrder) appendKey(dst []byte, t string) ([]byte, bool) {
+	if !l.ok {
+		return dst, false
+	}
+	start := len(dst)
+	for i := 0; i < len(t); i++ {
+		p := primaries[t[i]]
+		if p == 0 || (p == 1 && !l.space) {
+			return dst[:start], false
+		}
+		dst = append(dst, p)
+	}
+	dst = append(dst, 0)
+	for i := 0; i < len(t); i++ {
+		dst = append(dst, cases[t[i]])
+	}
+	return dst, true
+}

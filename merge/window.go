@@ -5,21 +5,24 @@ import (
 	"database/sql/driver"
 	"io"
 	"slices"
+	"sort"
 )
 
 // rankedMerge merges shard streams sorted by an order whose text keys are
 // in a server's collation, which the merge cannot compare itself (rank.go).
 // It works in rounds: it reads a window of rows from every shard (copies,
-// held across rounds), orders their text (locally when every text of the
-// round is simple enough for the order the server agreed to, else by one
-// Ranker call per collation), merges the windows, and returns the rows that
-// no row still to come can precede: those not after the last row read from
-// any shard that has more rows. The rest wait for the next round, where
-// they are ordered again with the new rows.
+// held across rounds), orders their text (by byte keys computed once per
+// row when every text of the round is simple enough for the order the
+// server agreed to, else by one Ranker call per collation, during which
+// it reads the next window ahead), merges the windows, and returns the
+// rows that no row still to come can precede: those not after the last
+// row read from any shard that has more rows. The rest wait for the next
+// round, where they are ordered again with the new rows.
 //
 // Each round also checks that every shard's rows, and the rows returned
 // across rounds, are in that order: the last row returned takes part in
-// the next round.
+// the next round, and a row held over was checked against the one before
+// it when it arrived.
 type rankedMerge struct {
 	ctx     context.Context
 	cursors []cursor
@@ -28,44 +31,47 @@ type rankedMerge struct {
 	width   int
 	window  int // rows per shard in the next round
 	max     int // the largest window
+	n       int // the round number, from 1
 	bufs    [][]*wrow
+	checked []int // per shard, the rows of bufs already checked for order
+	cuts    []int // per shard, the rows of bufs not after the round's limit
 	heads   []int // per shard, the next row of bufs to merge
-	done    []bool
-	out     []*wrow
-	pos     int
-	prev    *wrow   // the last row returned
-	free    []*wrow // rows to reuse
-	local   bool    // this round orders text locally
-	los     []localOrder
-	bytes   arena // copies of []byte values (never reset: rows outlive rounds)
-}
-
-// wrow is a row held by the ranked merge.
-type wrow struct {
-	vals  []driver.Value
-	shard int
-	// Per order key, for this round: the rank of its text or -1; whether
-	// the text is outside the local order; and then the nearest rows of its
-	// shard around it whose text is not (its bounds, rank.go).
-	ranks  []int
-	unsafe []bool
-	bounds [][2]*wrow
-}
-
-// reset clears the round's facts of a row of n keys.
-func (w *wrow) reset(n int) {
-	if len(w.ranks) != n {
-		w.ranks, w.unsafe, w.bounds = make([]int, n), make([]bool, n), make([][2]*wrow, n)
-	}
-	for i := range n {
-		w.ranks[i], w.unsafe[i], w.bounds[i] = -1, false, [2]*wrow{}
-	}
+	eof     []bool
+	done    []bool // eof, and no row read ahead
+	ahead   [][]*wrow
+	// aheadErr is a shard's error met reading ahead, returned once the
+	// rows read before it are in the window.
+	aheadErr []error
+	out      []*wrow
+	pos      int
+	prev     *wrow   // the last row returned
+	free     []*wrow // rows to reuse
+	rows     []*wrow // the round's rows
+	los      []localOrder
+	full     bool  // rank every text of a round with some unsafe text
+	bytes    arena // copies of []byte values (never reset: rows outlive rounds)
+	around   aroundState
 }
 
 func newRankedMerge(ctx context.Context, cursors []cursor, o order, r Ranker, width, rowsInFlight int) *rankedMerge {
+	n := len(cursors)
 	return &rankedMerge{ctx: ctx, cursors: cursors, order: o, ranker: r, width: width,
-		window: 16, max: max(16, 4*rowsInFlight), bufs: make([][]*wrow, len(cursors)),
-		heads: make([]int, len(cursors)), done: make([]bool, len(cursors)), los: make([]localOrder, len(o))}
+		window: 16, max: max(16, 4*rowsInFlight), bufs: make([][]*wrow, n), checked: make([]int, n), cuts: make([]int, n),
+		heads: make([]int, n), eof: make([]bool, n), done: make([]bool, n), ahead: make([][]*wrow, n),
+		aheadErr: make([]error, n), los: make([]localOrder, len(o))}
+}
+
+// start asks for the local order of every server-collated key (once per
+// merge: rows keep their keys across rounds). Rounds whose unsafe text
+// is in a key other than the first, or in a key without a local order,
+// rank all their text.
+func (m *rankedMerge) start() {
+	for i := range m.order {
+		if k := &m.order[i]; k.rule.text == textServer {
+			m.los[i] = localOrderOf(m.ctx, m.ranker, k.rule.server)
+			m.full = m.full || !m.los[i].ok || i > 0
+		}
+	}
 }
 
 func (m *rankedMerge) next() ([]driver.Value, error) {
@@ -84,10 +90,14 @@ func (m *rankedMerge) next() ([]driver.Value, error) {
 
 // round reads, orders and merges one window; io.EOF when no row is left.
 func (m *rankedMerge) round() error {
+	if m.n == 0 {
+		m.start()
+	}
+	m.n++
 	if err := m.fill(); err != nil {
 		return err
 	}
-	var rows []*wrow
+	rows := m.rows[:0]
 	for _, b := range m.bufs {
 		rows = append(rows, b...)
 	}
@@ -97,22 +107,34 @@ func (m *rankedMerge) round() error {
 	if m.prev != nil {
 		rows = append(rows, m.prev)
 	}
-	if err := m.rank(rows); err != nil {
+	m.rows = rows
+	err := m.rank(rows)
+	clear(rows)
+	if err != nil {
 		return err
 	}
-	for _, b := range m.bufs {
-		for i := 1; i < len(b); i++ {
-			if m.compare(b[i-1], b[i]) > 0 {
-				return m.outOfOrder(b[i-1], b[i])
+	// A row held over from an earlier round was checked against the one
+	// before it then.
+	for i, b := range m.bufs {
+		for j := max(1, m.checked[i]); j < len(b); j++ {
+			if m.compare(b[j-1], b[j]) > 0 {
+				return m.outOfOrder(b[j-1], b[j])
 			}
 		}
+		m.checked[i] = len(b)
 	}
 	// The rows that can go: not after the smallest last row of a shard
-	// that has more.
+	// that has more; in every (sorted) shard a prefix.
 	var limit *wrow
 	for i, b := range m.bufs {
 		if !m.done[i] && len(b) > 0 && (limit == nil || m.compare(b[len(b)-1], limit) < 0) {
 			limit = b[len(b)-1]
+		}
+	}
+	for i, b := range m.bufs {
+		m.cuts[i] = len(b)
+		if limit != nil && len(b) > 0 && b[len(b)-1] != limit {
+			m.cuts[i] = sort.Search(len(b), func(x int) bool { return m.compare(b[x], limit) > 0 })
 		}
 	}
 	m.out, m.pos = m.out[:0], 0
@@ -120,22 +142,19 @@ func (m *rankedMerge) round() error {
 	for {
 		best := -1
 		for i, b := range m.bufs {
-			if h := m.heads[i]; h < len(b) && (best < 0 || m.compare(b[h], m.bufs[best][m.heads[best]]) < 0) {
+			if h := m.heads[i]; h < m.cuts[i] && (best < 0 || m.compare(b[h], m.bufs[best][m.heads[best]]) < 0) {
 				best = i
 			}
 		}
 		if best < 0 {
 			break
 		}
-		r := m.bufs[best][m.heads[best]]
-		if limit != nil && m.compare(r, limit) > 0 {
-			break
-		}
-		m.out = append(m.out, r)
+		m.out = append(m.out, m.bufs[best][m.heads[best]])
 		m.heads[best]++
 	}
 	for i := range m.bufs {
 		m.bufs[i] = slices.Delete(m.bufs[i], 0, m.heads[i])
+		m.checked[i] = max(0, m.checked[i]-m.heads[i])
 	}
 	if m.prev != nil && len(m.out) > 0 && m.compare(m.prev, m.out[0]) > 0 {
 		return m.outOfOrder(m.prev, m.out[0])
@@ -145,46 +164,31 @@ func (m *rankedMerge) round() error {
 }
 
 // rank orders the text of the round. Text the local order covers compares
-// locally; when some does not, and the first key is the only one in a
+// by its key; when some does not, and the first key is the only one in a
 // server collation, only the text around it is ranked by the server
-// (rankAround); otherwise all of it is.
+// (rankAround); otherwise all of it is. The server ranks while the next
+// window is read (whileReading).
 func (m *rankedMerge) rank(rows []*wrow) error {
-	m.local = true
-	full := false
-	for _, r := range rows {
-		r.reset(len(m.order))
-	}
-	for i := range m.order {
-		k := &m.order[i]
-		if k.rule.text != textServer {
-			continue
-		}
-		m.los[i] = localOrderOf(m.ctx, m.ranker, k.rule.server)
-		full = full || !m.los[i].ok || i > 0
-		for _, r := range rows {
-			if s, ok := textOf(r.vals[k.col], k.rule.trim); ok && !m.los[i].covers1(s) {
-				r.unsafe[i], m.local = true, false
-			}
-		}
-	}
-	switch {
-	case m.local:
+	if !slices.ContainsFunc(rows, func(w *wrow) bool { return w.anyUns }) {
 		return nil
-	case !full:
-		return m.rankAround(rows)
 	}
-	for i := range m.los {
-		m.los[i].ok = false // ranks only
+	if !m.full {
+		return m.rankAround(rows)
 	}
 	vals := make([][]driver.Value, len(rows))
 	for i, r := range rows {
 		vals[i] = r.vals
 	}
-	ranks, err := rankKeys(m.ctx, m.ranker, m.order, vals)
+	var ranks [][]int
+	err := m.whileReading(func() (err error) {
+		ranks, err = rankKeys(m.ctx, m.ranker, m.order, vals)
+		return err
+	})
 	if err != nil {
 		return err
 	}
 	for i, r := range rows {
+		m.facts(r)
 		copy(r.ranks, ranks[i])
 	}
 	return nil

@@ -1,13 +1,19 @@
 package merge
 
 import (
+	"bytes"
 	"cmp"
-	"database/sql/driver"
 	"fmt"
-	"io"
 	"slices"
 	"sort"
 )
+
+// aroundState is rankAround's memory, kept across rounds.
+type aroundState struct {
+	safe  [][]*wrow // per shard, its rows of covered text in the collation's order
+	batch []*wrow
+	texts []string
+}
 
 // rankAround orders a round whose first key is the only one in a server
 // collation and some of whose text the local order does not cover: the
@@ -20,33 +26,32 @@ import (
 // the first comparisons.
 func (m *rankedMerge) rankAround(rows []*wrow) error {
 	k := &m.order[0]
-	lo := m.los[0]
-	text := func(w *wrow) (string, bool) { return textOf(w.vals[k.col], k.rule.trim) }
-	covered := func(w *wrow) bool {
-		_, ok := text(w)
-		return ok && !w.unsafe[0]
+	st := &m.around
+	st.batch = st.batch[:0]
+	add := func(w *wrow) {
+		if w.mark != m.n {
+			w.mark = m.n
+			st.batch = append(st.batch, w)
+		}
 	}
-	type safeRow struct {
-		s string
-		w *wrow
-	}
-	batch := map[*wrow]bool{}
 	if m.prev != nil {
-		batch[m.prev] = true
+		add(m.prev)
 	}
-	safe := make([][]safeRow, len(m.bufs)) // per shard, in the collation's order
+	if len(st.safe) != len(m.bufs) {
+		st.safe = make([][]*wrow, len(m.bufs))
+	}
 	for t, b := range m.bufs {
 		if len(b) > 0 {
-			batch[b[0]] = true
+			add(b[0])
 		}
+		st.safe[t] = st.safe[t][:0]
 		for _, w := range b {
-			if covered(w) {
-				s, _ := text(w)
-				safe[t] = append(safe[t], safeRow{s, w})
+			if w.keys[0] != nil {
+				st.safe[t] = append(st.safe[t], w)
 			}
 		}
 		if k.desc {
-			slices.Reverse(safe[t])
+			slices.Reverse(st.safe[t])
 		}
 	}
 	for t, b := range m.bufs {
@@ -55,14 +60,14 @@ func (m *rankedMerge) rankAround(rows []*wrow) error {
 				continue
 			}
 			before, after := j-1, j+1
-			for before >= 0 && !covered(b[before]) {
+			for before >= 0 && b[before].keys[0] == nil {
 				before--
 			}
-			for after < len(b) && !covered(b[after]) {
+			for after < len(b) && b[after].keys[0] == nil {
 				after++
 			}
 			for x := max(before, 0); x <= min(after, len(b)-1); x++ {
-				batch[b[x]] = true
+				add(b[x])
 			}
 			var lower, upper *wrow
 			if before >= 0 {
@@ -74,40 +79,48 @@ func (m *rankedMerge) rankAround(rows []*wrow) error {
 			if k.desc {
 				lower, upper = upper, lower
 			}
+			m.facts(u)
 			u.bounds[0] = [2]*wrow{lower, upper}
-			for o, list := range safe {
+			for o, list := range st.safe {
 				if o == t {
 					continue
 				}
 				start, end := 0, len(list)
 				if lower != nil {
-					ls, _ := text(lower)
-					start = sort.Search(len(list), func(x int) bool { return lo.compare(list[x].s, ls) > 0 })
+					start = sort.Search(len(list), func(x int) bool { return bytes.Compare(list[x].keys[0], lower.keys[0]) > 0 })
 				}
 				if upper != nil {
-					us, _ := text(upper)
-					end = sort.Search(len(list), func(x int) bool { return lo.compare(list[x].s, us) >= 0 })
+					end = sort.Search(len(list), func(x int) bool { return bytes.Compare(list[x].keys[0], upper.keys[0]) >= 0 })
 				}
 				for x := start; x < end; x++ {
-					batch[list[x].w] = true
+					add(list[x])
 				}
 			}
 		}
 	}
-	texts := make([]string, 0, len(batch))
-	for w := range batch {
-		if s, ok := text(w); ok {
-			texts = append(texts, s)
+	st.texts = st.texts[:0]
+	for _, w := range st.batch {
+		if s, ok := textOf(w.vals[k.col], k.rule.trim); ok {
+			st.texts = append(st.texts, s)
 		}
 	}
-	ranks, err := rankTexts(m.ctx, m.ranker, k.rule.server, texts)
+	var ranks map[string]int
+	err := m.whileReading(func() (err error) {
+		ranks, err = rankTexts(m.ctx, m.ranker, k.rule.server, st.texts)
+		return err
+	})
 	if err != nil {
 		return err
 	}
-	for w := range batch {
-		if s, ok := text(w); ok {
+	for _, w := range st.batch {
+		if s, ok := textOf(w.vals[k.col], k.rule.trim); ok {
+			m.facts(w)
 			w.ranks[0] = ranks[s]
 		}
+	}
+	clear(st.batch)
+	for t := range st.safe {
+		clear(st.safe[t])
 	}
 	return nil
 }
@@ -117,8 +130,25 @@ func (m *rankedMerge) compare(a, b *wrow) int {
 	for i := range m.order {
 		k := &m.order[i]
 		x, y := a.vals[k.col], b.vals[k.col]
+		if xi, ok := x.(int64); ok { // the common key, without a call
+			if yi, ok := y.(int64); ok {
+				if c := cmp.Compare(xi, yi); c != 0 {
+					if k.desc {
+						return -c
+					}
+					return c
+				}
+				continue
+			}
+		}
 		if k.rule.text == textServer && x != nil && y != nil {
-			if c, ok := m.compareText(i, a, b); ok {
+			c, ok := 0, false
+			if ka, kb := a.keys[i], b.keys[i]; ka != nil && kb != nil {
+				c, ok = bytes.Compare(ka, kb), true
+			} else {
+				c, ok = m.compareText(i, a, b)
+			}
+			if ok {
 				if k.desc {
 					c = -c
 				}
@@ -136,75 +166,40 @@ func (m *rankedMerge) compare(a, b *wrow) int {
 }
 
 // compareText compares the text of key i of two rows in the collation's
-// order: by their ranks, by the local order, or, for a text outside the
+// order: by their ranks, by their local keys, or, for a text outside the
 // local order against one the server did not rank, by the bounds of the
 // first (which the second is not between).
 func (m *rankedMerge) compareText(i int, a, b *wrow) (int, bool) {
-	if a.ranks[i] >= 0 && b.ranks[i] >= 0 {
-		return cmp.Compare(a.ranks[i], b.ranks[i]), true
+	if ra, rb := m.rankOf(a, i), m.rankOf(b, i); ra >= 0 && rb >= 0 {
+		return cmp.Compare(ra, rb), true
 	}
-	k := &m.order[i]
-	sa, oka := textOf(a.vals[k.col], k.rule.trim)
-	sb, okb := textOf(b.vals[k.col], k.rule.trim)
-	lo := m.los[i]
+	ka, kb := a.keys[i], b.keys[i]
 	switch {
-	case !oka || !okb || !lo.ok:
-		return 0, false
-	case !a.unsafe[i] && !b.unsafe[i]:
-		return lo.compare(sa, sb), true
-	case a.unsafe[i] && !b.unsafe[i]:
-		return m.againstBounds(i, a, sb)
-	case b.unsafe[i] && !a.unsafe[i]:
-		c, ok := m.againstBounds(i, b, sa)
+	case ka != nil && kb != nil:
+		return bytes.Compare(ka, kb), true
+	case a.unsafe[i] && kb != nil:
+		return m.againstBounds(i, a, kb)
+	case b.unsafe[i] && ka != nil:
+		c, ok := m.againstBounds(i, b, ka)
 		return -c, ok
 	}
 	return 0, false
 }
 
-// againstBounds compares the text of unsafe row u with a text t the local
-// order covers, which is not between u's bounds.
-func (m *rankedMerge) againstBounds(i int, u *wrow, t string) (int, bool) {
-	k := &m.order[i]
-	lower, upper := u.bounds[i][0], u.bounds[i][1]
-	if lower != nil {
-		if s, _ := textOf(lower.vals[k.col], k.rule.trim); m.los[i].compare(t, s) <= 0 {
-			return 1, true
-		}
+// againstBounds compares the text of unsafe row u with the key t of a
+// text the local order covers, which is not between u's bounds.
+func (m *rankedMerge) againstBounds(i int, u *wrow, t []byte) (int, bool) {
+	if u.round != m.n {
+		return 0, false
 	}
-	if upper != nil {
-		if s, _ := textOf(upper.vals[k.col], k.rule.trim); m.los[i].compare(t, s) >= 0 {
-			return -1, true
-		}
+	lower, upper := u.bounds[i][0], u.bounds[i][1]
+	if lower != nil && bytes.Compare(t, lower.keys[i]) <= 0 {
+		return 1, true
+	}
+	if upper != nil && bytes.Compare(t, upper.keys[i]) >= 0 {
+		return -1, true
 	}
 	return 0, false
-}
-
-// fill reads every shard that has more rows up to the window.
-func (m *rankedMerge) fill() error {
-	for i := range m.cursors {
-		for !m.done[i] && len(m.bufs[i]) < m.window {
-			row, err := m.cursors[i].next()
-			if err == io.EOF {
-				m.done[i] = true
-				break
-			}
-			if err != nil {
-				return err
-			}
-			var w *wrow
-			if n := len(m.free); n > 0 {
-				w, m.free = m.free[n-1], m.free[:n-1]
-			} else {
-				w = &wrow{vals: make([]driver.Value, m.width)}
-			}
-			w.shard = i
-			for j, v := range row {
-				w.vals[j] = m.bytes.clone(v)
-			}
-			m.bufs[i] = append(m.bufs[i], w)
-		}
-	}
-	return nil
 }
 
 // outOfOrder explains two rows, a then b, that the collation orders the

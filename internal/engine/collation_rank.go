@@ -17,11 +17,16 @@ type pgRanker struct{ e *Engine }
 
 var _ merge.Ranker = (*pgRanker)(nil)
 
-// pgRankQuery ranks the elements of $1, in order, under a collation.
-const pgRankQuery = `SELECT r FROM (SELECT o, dense_rank() OVER (ORDER BY v COLLATE %s) AS r FROM unnest($1::text[]) WITH ORDINALITY AS u(v, o)) s ORDER BY o`
+// pgRankQuery ranks the elements of $1 under a collation and returns the
+// ranks, in the order of the elements, as one comma-separated text (one
+// row, however many values).
+const pgRankQuery = `SELECT string_agg(r::text, ',' ORDER BY o) FROM (SELECT o, dense_rank() OVER (ORDER BY v COLLATE %s) AS r FROM unnest($1::text[]) WITH ORDINALITY AS u(v, o)) s`
 
 // Rank returns the rank of each value under collation.
 func (r *pgRanker) Rank(ctx context.Context, collation string, values []string) ([]int, error) {
+	if len(values) == 0 {
+		return nil, nil
+	}
 	db := r.e.reg.Default()
 	n := db.Primary
 	for _, rep := range db.Replicas {
@@ -34,16 +39,43 @@ func (r *pgRanker) Rank(ctx context.Context, collation string, values []string) 
 	if err != nil {
 		return nil, err
 	}
-	if len(rows) != len(values) {
-		return nil, fmt.Errorf("grant: ranking %d values in collation %s returned %d ranks", len(values), collation, len(rows))
-	}
-	out := make([]int, len(rows))
-	for i, row := range rows {
-		v, ok := row[0].(int64)
-		if !ok {
-			return nil, fmt.Errorf("grant: ranking in collation %s returned %T", collation, row[0])
+	var list string
+	if len(rows) == 1 && len(rows[0]) == 1 {
+		switch v := rows[0][0].(type) {
+		case string:
+			list = v
+		case []byte:
+			list = string(v)
 		}
-		out[i] = int(v)
+	}
+	out, err := parseRanks(list, len(values))
+	if err != nil {
+		return nil, fmt.Errorf("grant: ranking %d values in collation %s: %w", len(values), collation, err)
+	}
+	return out, nil
+}
+
+// parseRanks reads n comma-separated positive ranks.
+func parseRanks(list string, n int) ([]int, error) {
+	out := make([]int, 0, n)
+	v, digits := 0, 0
+	for i := 0; i <= len(list); i++ {
+		if i == len(list) || list[i] == ',' {
+			if digits == 0 {
+				return nil, fmt.Errorf("malformed ranks %.40q", list)
+			}
+			out = append(out, v)
+			v, digits = 0, 0
+			continue
+		}
+		c := list[i]
+		if c < '0' || c > '9' || digits >= 18 {
+			return nil, fmt.Errorf("malformed ranks %.40q", list)
+		}
+		v, digits = 10*v+int(c-'0'), digits+1
+	}
+	if len(out) != n {
+		return nil, fmt.Errorf("%d ranks returned", len(out))
 	}
 	return out, nil
 }
