@@ -76,10 +76,11 @@ func (e *Engine) ensureTable(ctx context.Context, db *registry.Database) error {
 // commitTwoPhase commits participants of which several wrote: those that
 // only read commit first; the coordinator records the decision in its own
 // transaction while every other writer prepares; the coordinator commits
-// (the commit point); then every prepared writer commits, all at once. Before the commit
-// point a failure rolls everything back and names the participant; after
-// it Commit succeeds even if a COMMIT PREPARED fails, which is logged and
-// counted and which recovery finishes.
+// (the commit point); then every prepared writer commits, all at once.
+// Before the commit point a failure rolls everything back and names the
+// participant; after it Commit succeeds even if a COMMIT PREPARED fails,
+// which is logged and counted and which recovery finishes. The decision is
+// removed later, off the caller's path (forgetter).
 func (e *Engine) commitTwoPhase(ctx context.Context, parts []*participant) error {
 	ctx = context.WithoutCancel(ctx)
 	id := parts[0].branch.ID
