@@ -52,8 +52,8 @@
 // 50ms to 5s while it keeps failing; statements that need it meanwhile
 // wait up to the timeout, then fail with ErrUnavailable. A call not
 // answered within the timeout fails with ErrTimeout (at most 2ms after
-// it); after three in a row the plugin is taken for hung and restarted. An answer outside the
-// resolver's databases fails with ErrAnswer. The errors are
+// it); after three in a row the plugin is taken for hung and restarted.
+// An answer outside the resolver's databases fails with ErrAnswer. The errors are
 // *sharding.KeyError values that name the resolver and the key, wrapping
 // an *Error that names the plugin's executable. What the plugin writes to
 // its standard error is logged with log/slog (slog.Default), with the
