@@ -2,19 +2,22 @@ package merge
 
 import (
 	"cmp"
-	"context"
-	"reflect"
-	"slices"
-	"strings"
-	"sync"
+	"unicode/utf8"
 )
 
 // localOrder is the order of simple text (ASCII letters, digits and, with
-// space, the space) that the common linguistic collations share: compared
+// space, the space; with accents, also the accented letters of
+// local_accents.go) that the common linguistic collations share: compared
 // first by base characters (a space before digits before letters, letters
-// regardless of case), then by case at the first difference, lower case
-// first. ok says whether the server agreed on the probe (rank.go).
-type localOrder struct{ ok, space bool }
+// regardless of case and accents), then by diacritics position by position
+// (none first, then in the order of marks), then by case at the first
+// difference, lower case first. ok says whether the server agreed on the
+// probe (local_probe.go).
+type localOrder struct {
+	ok, space, accents bool
+	// marks is the level-2 weight of each diacritic (0: none).
+	marks [nMarks + 1]byte
+}
 
 // covers reports whether every text is simple enough for the local order.
 func (l localOrder) covers(texts []string) bool {
@@ -31,15 +34,25 @@ func (l localOrder) covers1(t string) bool {
 	if !l.ok {
 		return false
 	}
-	for i := 0; i < len(t); i++ {
-		if primary(t[i]) == 0 || (t[i] == ' ' && !l.space) {
+	for i := 0; i < len(t); {
+		c := t[i]
+		if c < utf8.RuneSelf {
+			if primaries[c] == 0 || (c == ' ' && !l.space) {
+				return false
+			}
+			i++
+			continue
+		}
+		x, n := letterAt(t, i)
+		if x.p == 0 || !l.accents {
 			return false
 		}
+		i += n
 	}
 	return true
 }
 
-// primary is the base weight of a simple character, 0 for the others.
+// primary is the base weight of a simple ASCII character, 0 for the others.
 func primary(c byte) int {
 	switch {
 	case c == ' ':
@@ -54,106 +67,40 @@ func primary(c byte) int {
 	return 0
 }
 
-// compare orders two simple texts.
-func (localOrder) compare(a, b string) int {
-	n := min(len(a), len(b))
-	for i := 0; i < n; i++ {
-		if x, y := primary(a[i]), primary(b[i]); x != y {
-			return cmp.Compare(x, y)
+// compare orders two texts the local order covers.
+func (l localOrder) compare(a, b string) int {
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		x, n := letterAt(a, i)
+		y, m := letterAt(b, j)
+		if x.p != y.p {
+			return cmp.Compare(x.p, y.p)
 		}
+		i, j = i+n, j+m
 	}
-	if len(a) != len(b) {
-		return cmp.Compare(len(a), len(b))
+	switch {
+	case i < len(a):
+		return 1
+	case j < len(b):
+		return -1
 	}
-	for i := 0; i < n; i++ {
-		if x, y := a[i] >= 'A' && a[i] <= 'Z', b[i] >= 'A' && b[i] <= 'Z'; x != y {
-			if x {
-				return 1
-			}
-			return -1
+	for i, j = 0, 0; i < len(a); {
+		x, n := letterAt(a, i)
+		y, m := letterAt(b, j)
+		if x.mark != y.mark {
+			return cmp.Compare(l.marks[x.mark], l.marks[y.mark])
 		}
+		i, j = i+n, j+m
+	}
+	for i, j = 0, 0; i < len(a); {
+		x, n := letterAt(a, i)
+		y, m := letterAt(b, j)
+		if x.upper != y.upper {
+			return cmp.Compare(x.upper, y.upper)
+		}
+		i, j = i+n, j+m
 	}
 	return 0
-}
-
-// probeKey identifies a probe result: a ranker and a collation.
-type probeKey struct {
-	r         Ranker
-	collation string
-}
-
-// probes holds, per probeKey, the localOrder the server agreed to.
-var probes sync.Map
-
-// localOrderOf returns the local order the server agrees to under
-// collation, probing it on the first call for the ranker and collation. A
-// ranker of a type that cannot be a map key, or a failed probe, gives no
-// local order (a failed probe is tried again next time).
-func localOrderOf(ctx context.Context, r Ranker, collation string) localOrder {
-	if r == nil || !reflect.TypeOf(r).Comparable() {
-		return localOrder{}
-	}
-	key := probeKey{r, collation}
-	if v, ok := probes.Load(key); ok {
-		return v.(localOrder)
-	}
-	texts := probeTexts()
-	ranks, err := r.Rank(ctx, collation, texts)
-	if err != nil || len(ranks) != len(texts) {
-		return localOrder{}
-	}
-	rank := make(map[string]int, len(texts))
-	for i, t := range texts {
-		rank[t] = ranks[i]
-	}
-	l := localOrder{}
-	switch {
-	case agrees(texts, rank):
-		l = localOrder{ok: true, space: true}
-	case agrees(slices.DeleteFunc(slices.Clone(texts), func(t string) bool { return strings.Contains(t, " ") }), rank):
-		l = localOrder{ok: true}
-	}
-	probes.Store(key, l)
-	return l
-}
-
-// agrees reports whether the server's ranks order texts strictly as the
-// local order does.
-func agrees(texts []string, rank map[string]int) bool {
-	sorted := slices.Clone(texts)
-	slices.SortFunc(sorted, localOrder{}.compare)
-	for i := 1; i < len(sorted); i++ {
-		if rank[sorted[i-1]] >= rank[sorted[i]] {
-			return false
-		}
-	}
-	return true
-}
-
-// probeAlphabet is the characters of simple text.
-const probeAlphabet = " 0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-
-// probeTexts returns every text of one or two simple characters and a fixed
-// sample of longer ones.
-func probeTexts() []string {
-	var out []string
-	for i := range len(probeAlphabet) {
-		out = append(out, probeAlphabet[i:i+1])
-		for j := range len(probeAlphabet) {
-			out = append(out, probeAlphabet[i:i+1]+probeAlphabet[j:j+1])
-		}
-	}
-	x := uint32(12345)
-	for range 800 {
-		b := make([]byte, 3+len(out)%4)
-		for i := range b {
-			x = x*1664525 + 1013904223
-			b[i] = probeAlphabet[(x>>16)%uint32(len(probeAlphabet))]
-		}
-		out = append(out, string(b))
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
 }
 
 // primaries is primary by byte; cases is 1 for the upper-case letters.
@@ -168,27 +115,55 @@ var primaries, cases = func() (p, c [256]byte) {
 }()
 
 // appendKey appends to dst a byte key of t that orders, under
-// bytes.Compare, as compare orders simple text, and reports whether the
+// bytes.Compare, as compare orders covered text, and reports whether the
 // local order covers t (if not, dst comes back as it was). The key is the
 // base weight of each character, a 0 (so a text sorts before any longer
-// text it is the base of), then per character a 1 for an upper-case
-// letter and a 0 otherwise (the first difference of case, lower case
-// first).
+// text it is the base of); then, only when t has an accented letter, per
+// character 2 plus the weight of its diacritic and a 0; then per character
+// a 1 for an upper-case letter and a 0 otherwise (the first difference of
+// case, lower case first). Text without accents thus has the key of the
+// ASCII order, and sorts before accented text of the same base letters:
+// its next byte is 0 or 1, theirs at least 2.
 func (l localOrder) appendKey(dst []byte, t string) ([]byte, bool) {
 	if !l.ok {
 		return dst, false
 	}
-	start := len(dst)
-	for i := 0; i < len(t); i++ {
-		p := primaries[t[i]]
-		if p == 0 || (p == 1 && !l.space) {
+	start, accents := len(dst), false
+	for i := 0; i < len(t); {
+		c := t[i]
+		if c < utf8.RuneSelf {
+			p := primaries[c]
+			if p == 0 || (p == 1 && !l.space) {
+				return dst[:start], false
+			}
+			dst = append(dst, p)
+			i++
+			continue
+		}
+		x, n := letterAt(t, i)
+		if x.p == 0 || !l.accents {
 			return dst[:start], false
 		}
-		dst = append(dst, p)
+		dst = append(dst, x.p)
+		i, accents = i+n, true
 	}
 	dst = append(dst, 0)
-	for i := 0; i < len(t); i++ {
-		dst = append(dst, cases[t[i]])
+	if !accents {
+		for i := 0; i < len(t); i++ {
+			dst = append(dst, cases[t[i]])
+		}
+		return dst, true
+	}
+	for i := 0; i < len(t); {
+		x, n := letterAt(t, i)
+		dst = append(dst, 2+l.marks[x.mark])
+		i += n
+	}
+	dst = append(dst, 0)
+	for i := 0; i < len(t); {
+		x, n := letterAt(t, i)
+		dst = append(dst, x.upper)
+		i += n
 	}
 	return dst, true
 }

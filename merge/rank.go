@@ -16,14 +16,17 @@ import (
 //
 //   - byte-order collations never get here (the planner gives them
 //     CollationBinary);
-//   - text made only of ASCII letters, digits and spaces is ordered
-//     locally when the collation orders such text as the common
-//     linguistic collations do (letters and digits by their base form, a
-//     space before digits before letters, lower case before upper case at
-//     the first difference of case): a probe ranks every text of one or
-//     two such characters on the server once per ranker and collation,
-//     and enables the local order only when the server agrees on every
-//     one of them (without the space when only the space disagrees).
+//   - text made only of ASCII letters, digits, spaces and the common
+//     accented Latin letters (local_accents.go) is ordered locally when
+//     the collation orders such text as the common linguistic collations
+//     do (letters and digits by their base form, a space before digits
+//     before letters; then diacritics position by position, none first;
+//     then lower case before upper case at the first difference of case):
+//     a probe ranks every text of one or two such characters on the
+//     server once per ranker and collation, learns the order of the
+//     diacritics from the single letters, and enables the local order
+//     only when the server agrees on every probe text (without the space,
+//     or without the accents, when only those disagree).
 
 // rankTexts returns the rank of each distinct text under collation. The
 // ranks are comparable within one call only.

@@ -30,18 +30,29 @@ type fakeRanker struct {
 var accents = strings.NewReplacer("é", "e", "É", "E", "è", "e", "ñ", "n", "Ñ", "N", "å", "a", "Å", "A")
 
 func linguistic(a, b string) int {
-	fa, fb := accents.Replace(a), accents.Replace(b)
-	if c := cmp.Compare(strings.ToLower(fa), strings.ToLower(fb)); c != 0 {
+	return linguisticFolded(a, b, foldText(a), foldText(b))
+}
+
+// folded is a text with its accents replaced, and that lower-cased.
+type folded struct{ plain, lower string }
+
+func foldText(s string) folded {
+	f := accents.Replace(s)
+	return folded{f, strings.ToLower(f)}
+}
+
+func linguisticFolded(a, b string, fa, fb folded) int {
+	if c := cmp.Compare(fa.lower, fb.lower); c != 0 {
 		return c
 	}
-	if ua, ub := fa == a, fb == b; ua != ub {
+	if ua, ub := fa.plain == a, fb.plain == b; ua != ub {
 		if ua {
 			return -1 // unaccented first
 		}
 		return 1
 	}
-	for i, j := 0, 0; i < len(fa) && j < len(fb); i, j = i+1, j+1 {
-		if x, y := unicode.IsUpper(rune(fa[i])), unicode.IsUpper(rune(fb[j])); x != y {
+	for i, j := 0, 0; i < len(fa.plain) && j < len(fb.plain); i, j = i+1, j+1 {
+		if x, y := unicode.IsUpper(rune(fa.plain[i])), unicode.IsUpper(rune(fb.plain[j])); x != y {
 			if x {
 				return 1
 			}
@@ -58,11 +69,23 @@ func (f *fakeRanker) Rank(_ context.Context, collation string, values []string) 
 	f.calls.Add(1)
 	f.values.Add(int64(len(values)))
 	sorted := slices.Clone(values)
-	slices.SortFunc(sorted, linguistic)
+	slices.Sort(sorted)
 	sorted = slices.Compact(sorted)
+	folds := make(map[string]folded, len(sorted))
+	for _, v := range sorted {
+		folds[v] = foldText(v)
+	}
+	slices.SortFunc(sorted, func(a, b string) int { return linguisticFolded(a, b, folds[a], folds[b]) })
+	rank := make(map[string]int, len(sorted))
+	for i, v := range sorted {
+		rank[v] = i
+		if i > 0 && linguisticFolded(sorted[i-1], v, folds[sorted[i-1]], folds[v]) == 0 {
+			rank[v] = rank[sorted[i-1]] // ties share the rank of the first
+		}
+	}
 	out := make([]int, len(values))
 	for i, v := range values {
-		out[i], _ = slices.BinarySearchFunc(sorted, v, linguistic)
+		out[i] = rank[v]
 	}
 	return out, nil
 }

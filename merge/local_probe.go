@@ -1,0 +1,185 @@
+package merge
+
+import (
+	"context"
+	"reflect"
+	"slices"
+	"sync"
+)
+
+// probeKey identifies a probe result: a ranker and a collation.
+type probeKey struct {
+	r         Ranker
+	collation string
+}
+
+// probes holds, per probeKey, the localOrder the server agreed to.
+var probes sync.Map
+
+// localOrderOf returns the local order the server agrees to under
+// collation, probing it on the first call for the ranker and collation. A
+// ranker of a type that cannot be a map key, or a failed probe, gives no
+// local order (a failed probe is tried again next time).
+func localOrderOf(ctx context.Context, r Ranker, collation string) localOrder {
+	if r == nil || !reflect.TypeOf(r).Comparable() {
+		return localOrder{}
+	}
+	key := probeKey{r, collation}
+	if v, ok := probes.Load(key); ok {
+		return v.(localOrder)
+	}
+	texts := probeTexts()
+	ranks, err := r.Rank(ctx, collation, slices.Clone(texts))
+	if err != nil || len(ranks) != len(texts) {
+		return localOrder{}
+	}
+	rank := make(map[string]int, len(texts))
+	for i, t := range texts {
+		rank[t] = ranks[i]
+	}
+	l := probedOrder(texts, rank)
+	probes.Store(key, l)
+	return l
+}
+
+// probedOrder returns the widest local order the server's ranks of the
+// probe texts agree with: with accents (their order learned from the
+// ranks) and the space, with accents only, with the space only (the ASCII
+// order), or neither; none when the server disagrees with all of them.
+func probedOrder(texts []string, rank map[string]int) localOrder {
+	var tries []localOrder
+	if marks, ok := learnMarks(rank); ok {
+		tries = append(tries, localOrder{ok: true, space: true, accents: true, marks: marks},
+			localOrder{ok: true, accents: true, marks: marks})
+	}
+	tries = append(tries, localOrder{ok: true, space: true}, localOrder{ok: true})
+	for _, l := range tries {
+		if agrees(l, slices.DeleteFunc(slices.Clone(texts), func(t string) bool { return !l.covers1(t) }), rank) {
+			return l
+		}
+	}
+	return localOrder{}
+}
+
+// agrees reports whether the server's ranks order texts strictly as l
+// does.
+func agrees(l localOrder, texts []string, rank map[string]int) bool {
+	sorted := slices.Clone(texts)
+	slices.SortFunc(sorted, l.compare)
+	for i := 1; i < len(sorted); i++ {
+		a, okA := rank[sorted[i-1]]
+		b, okB := rank[sorted[i]]
+		if !okA || !okB || a >= b {
+			return false
+		}
+	}
+	return true
+}
+
+// learnMarks learns the order of the diacritics from the server's ranks of
+// the single letters: for every base letter, the letter itself must come
+// first and its accented forms after it, and all base letters must order
+// the diacritics they have alike. It returns the level-2 weight of each
+// diacritic (0: none), or false when the ranks admit no such order.
+func learnMarks(rank map[string]int) (marks [nMarks + 1]byte, ok bool) {
+	type form struct{ mark, rank int }
+	forms := map[rune][]form{}
+	for m, e := range accentedLetters {
+		bases := []rune(e.bases)
+		for i, r := range []rune(e.letters) {
+			b := bases[i]
+			if len(forms[b]) == 0 {
+				rb, ok := rank[string(b)]
+				if !ok {
+					return marks, false
+				}
+				forms[b] = append(forms[b], form{0, rb})
+			}
+			rr, ok := rank[string(r)]
+			if !ok {
+				return marks, false
+			}
+			forms[b] = append(forms[b], form{m, rr})
+		}
+	}
+	// before[a][b]: some base letter ranks diacritic a just before b.
+	var before [nMarks + 1][nMarks + 1]bool
+	for _, fs := range forms {
+		slices.SortFunc(fs, func(x, y form) int { return x.rank - y.rank })
+		if fs[0].mark != 0 {
+			return marks, false
+		}
+		for i := 1; i < len(fs); i++ {
+			if fs[i-1].rank == fs[i].rank {
+				return marks, false
+			}
+			before[fs[i-1].mark][fs[i].mark] = true
+		}
+	}
+	// A topological order of the diacritics under before, if it has no
+	// cycle.
+	var placed [nMarks + 1]bool
+	for w := byte(1); w <= nMarks; w++ {
+		next := 0
+		for m := 1; m <= nMarks && next == 0; m++ {
+			if placed[m] {
+				continue
+			}
+			free := true
+			for p := 1; p <= nMarks; p++ {
+				if before[p][m] && !placed[p] {
+					free = false
+				}
+			}
+			if free {
+				next = m
+			}
+		}
+		if next == 0 {
+			return marks, false
+		}
+		placed[next], marks[next] = true, w
+	}
+	return marks, true
+}
+
+// probeAlphabet is the ASCII characters of simple text.
+const probeAlphabet = " 0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+// probeTexts returns every text of one or two characters of the local
+// order (ASCII and accented) and a fixed sample of longer ones, sorted.
+// The slice is shared: callers must not change it.
+var probeTexts = sync.OnceValue(func() []string {
+	alphabet := accentAlphabet()
+	for i := range len(probeAlphabet) {
+		alphabet = append(alphabet, probeAlphabet[i:i+1])
+	}
+	var out []string
+	for _, a := range alphabet {
+		out = append(out, a)
+		for _, b := range alphabet {
+			out = append(out, a+b)
+		}
+	}
+	x := uint32(12345)
+	rnd := func(n int) int {
+		x = x*1664525 + 1013904223
+		return int((x >> 16) % uint32(n))
+	}
+	for range 800 {
+		b := make([]byte, 3+len(out)%4)
+		for i := range b {
+			b[i] = probeAlphabet[rnd(len(probeAlphabet))]
+		}
+		out = append(out, string(b))
+	}
+	for range 800 {
+		var t string
+		for range 3 + len(out)%4 {
+			t += alphabet[rnd(len(alphabet))]
+		}
+		out = append(out, t)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+})

@@ -1,0 +1,65 @@
+package merge
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+
+	_ "github.com/jackc/pgx/v5/stdlib"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/grantsql/grant/internal/testenv"
+)
+
+// pgRanker ranks text on a PostgreSQL server, as the engine does.
+type pgRanker struct{ db *sql.DB }
+
+func (p *pgRanker) Rank(ctx context.Context, collation string, values []string) ([]int, error) {
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, v := range values {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(`"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(v) + `"`)
+	}
+	b.WriteByte('}')
+	var list string
+	q := fmt.Sprintf(`SELECT string_agg(r::text, ',' ORDER BY o) FROM (SELECT o, dense_rank() OVER (ORDER BY v COLLATE %s) AS r FROM unnest($1::text[]) WITH ORDINALITY AS u(v, o)) s`, collation)
+	if err := p.db.QueryRowContext(ctx, q, b.String()).Scan(&list); err != nil {
+		return nil, err
+	}
+	out := make([]int, len(values))
+	for i, s := range strings.Split(list, ",") {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = n
+	}
+	return out, nil
+}
+
+// PostgreSQL's ICU root collation and glibc's en_US order the accented
+// letters as the local order does: the probe enables it, with the
+// diacritics in the Unicode Collation Algorithm's order.
+func TestProbeAccentsOnPostgres(t *testing.T) {
+	db, err := sql.Open("pgx", testenv.PostgresDSN(t))
+	require.NoError(t, err)
+	defer db.Close()
+	for _, c := range []string{`"und-x-icu"`, `"en_US.utf8"`} {
+		t.Run(c, func(t *testing.T) {
+			r := &pgRanker{db}
+			l := localOrderOf(context.Background(), r, c)
+			t.Logf("%s: %+v", c, l)
+			assert.True(t, l.ok && l.accents, "accents ordered locally")
+			if l.accents {
+				assertSameMarkOrder(t, icuMarks, l.marks)
+			}
+		})
+	}
+}
