@@ -3,11 +3,15 @@ package testenv
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"net/url"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/grantsql/grant/dialect"
 )
@@ -32,21 +36,39 @@ func Database(t testing.TB, d dialect.Dialect, adminDSN, name string) string {
 		drop += " WITH (FORCE)"
 		create += " TEMPLATE template0" // template0 never has sessions
 	}
-	for _, q := range []string{drop, create} {
-		if _, err := admin.ExecContext(ctx, q); err != nil {
-			admin.Close()
-			t.Fatalf("testenv: %s: %v", q, err)
-		}
+	if err := dropDatabase(ctx, admin, drop); err != nil {
+		admin.Close()
+		t.Fatalf("testenv: %s: %v", drop, err)
+	}
+	if _, err := admin.ExecContext(ctx, create); err != nil {
+		admin.Close()
+		t.Fatalf("testenv: %s: %v", create, err)
 	}
 	// Cleanups run last-registered first: this one runs after those closing
 	// the connections the test opens to the new database.
 	t.Cleanup(func() {
 		defer admin.Close()
-		if _, err := admin.ExecContext(ctx, drop); err != nil {
+		if err := dropDatabase(ctx, admin, drop); err != nil {
 			t.Errorf("testenv: dropping database %s: %v", name, err)
 		}
 	})
 	return WithDatabase(t, d, adminDSN, name)
+}
+
+// dropDatabase runs drop, again while PostgreSQL refuses it for a process
+// the test's role may not end: DROP DATABASE .. WITH (FORCE) fails with
+// 42501 when an autovacuum worker (which has no role) is at work in the
+// database, and such a worker soon ends.
+func dropDatabase(ctx context.Context, admin *sql.DB, drop string) error {
+	var err error
+	for range 50 {
+		var pe *pgconn.PgError
+		if _, err = admin.ExecContext(ctx, drop); !errors.As(err, &pe) || pe.Code != "42501" {
+			return err
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return err
 }
 
 var pgDBName = regexp.MustCompile(`(^|\s)dbname\s*=\s*\S*`)
