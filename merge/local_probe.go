@@ -7,7 +7,17 @@ import (
 	"sync"
 )
 
-// probeKey identifies a probe result: a ranker and a collation.
+// ProbeCache is a Ranker that keeps the results of the merge's probes of
+// its collations (which local order each agrees to) in Probes, keyed by
+// collation, so that they go when the ranker goes. The probes of other
+// rankers are kept, per ranker, for the life of the program.
+type ProbeCache interface {
+	Ranker
+	Probes() *sync.Map
+}
+
+// probeKey identifies a probe result of a ranker without a ProbeCache: a
+// ranker and a collation.
 type probeKey struct {
 	r         Ranker
 	collation string
@@ -21,11 +31,20 @@ var probes sync.Map
 // ranker of a type that cannot be a map key, or a failed probe, gives no
 // local order (a failed probe is tried again next time).
 func localOrderOf(ctx context.Context, r Ranker, collation string) localOrder {
-	if r == nil || !reflect.TypeOf(r).Comparable() {
+	var store *sync.Map
+	var key any
+	switch c := r.(type) {
+	case nil:
 		return localOrder{}
+	case ProbeCache:
+		store, key = c.Probes(), collation
+	default:
+		if !reflect.TypeOf(r).Comparable() {
+			return localOrder{}
+		}
+		store, key = &probes, probeKey{r, collation}
 	}
-	key := probeKey{r, collation}
-	if v, ok := probes.Load(key); ok {
+	if v, ok := store.Load(key); ok {
 		return v.(localOrder)
 	}
 	texts := probeTexts()
@@ -38,7 +57,7 @@ func localOrderOf(ctx context.Context, r Ranker, collation string) localOrder {
 		rank[t] = ranks[i]
 	}
 	l := probedOrder(texts, rank)
-	probes.Store(key, l)
+	store.Store(key, l)
 	return l
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
@@ -62,4 +63,25 @@ func TestProbeAccentsOnPostgres(t *testing.T) {
 			}
 		})
 	}
+}
+
+// cachingRanker keeps its probes itself.
+type cachingRanker struct {
+	fakeRanker
+	probes sync.Map
+}
+
+func (c *cachingRanker) Probes() *sync.Map { return &c.probes }
+
+// A ProbeCache keeps its probes: the merge stores none of them globally,
+// and asks the server once per collation.
+func TestProbeCacheKeepsItsProbes(t *testing.T) {
+	r := &cachingRanker{}
+	first := localOrderOf(context.Background(), r, "und-x-icu")
+	assert.Equal(t, first, localOrderOf(context.Background(), r, "und-x-icu"))
+	assert.Equal(t, int64(1), r.calls.Load(), "probed once")
+	_, kept := r.probes.Load("und-x-icu")
+	assert.True(t, kept, "in the ranker's own map")
+	_, global := probes.Load(probeKey{r, "und-x-icu"})
+	assert.False(t, global, "not in the program's")
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/grantsql/grant/merge"
 )
@@ -13,9 +14,16 @@ import (
 // healthy replica when it has one (ranking reads no table), else on its
 // primary. The collation name comes from the catalog (pgCatalog.order),
 // quoted, never from the application.
-type pgRanker struct{ e *Engine }
+type pgRanker struct {
+	e      *Engine
+	probes sync.Map // the merge's probes of collations (merge.ProbeCache)
+}
 
-var _ merge.Ranker = (*pgRanker)(nil)
+var _ merge.ProbeCache = (*pgRanker)(nil)
+
+// Probes returns the merge's record of which local text order each
+// collation agrees to: it goes with the engine.
+func (r *pgRanker) Probes() *sync.Map { return &r.probes }
 
 // pgRankQuery ranks the elements of $1 under a collation and returns the
 // ranks, in the order of the elements, as one comma-separated text (one
