@@ -108,9 +108,11 @@
 //     upper case with trailing spaces ignored (CollationNoCase, the MySQL
 //     default when the planner has no catalog); by the server's weights in
 //     a hidden column (Weight: MySQL, every collation); or by the server's
-//     ranks (ServerCollation: PostgreSQL's libc and ICU collations, ranked a
-//     window of rows at a time, simple text locally once the server agreed
-//     to its order: see rank.go);
+//     ranks (ServerCollation: PostgreSQL's libc and ICU collations; text
+//     simple enough for a local order the server agreed to is merged in
+//     that order as it streams, and from the first text that is not, a
+//     window of rows at a time is ranked by the server: see rank.go and
+//     local_merge.go);
 //   - SQLite orders the classes as it does: numbers, then TEXT, then BLOB.
 //
 // # Column metadata

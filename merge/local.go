@@ -2,7 +2,10 @@ package merge
 
 import (
 	"cmp"
+	"encoding/binary"
+	"math/bits"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // localOrder is the order of simple text (ASCII letters, digits and, with
@@ -34,23 +37,36 @@ func (l localOrder) covers1(t string) bool {
 	if !l.ok {
 		return false
 	}
+	ascii := &asciiCovered
+	if !l.space {
+		ascii = &asciiCoveredNoSpace
+	}
 	for i := 0; i < len(t); {
-		c := t[i]
-		if c < utf8.RuneSelf {
-			if primaries[c] == 0 || (c == ' ' && !l.space) {
-				return false
-			}
+		if ascii[t[i]] {
 			i++
 			continue
 		}
+		if t[i] < utf8.RuneSelf || !l.accents {
+			return false
+		}
 		x, n := letterAt(t, i)
-		if x.p == 0 || !l.accents {
+		if x.p == 0 {
 			return false
 		}
 		i += n
 	}
 	return true
 }
+
+// asciiCovered is true for the ASCII bytes with a base weight, and
+// asciiCoveredNoSpace the same without the space.
+var asciiCovered, asciiCoveredNoSpace = func() (with, without [256]bool) {
+	for c := range utf8.RuneSelf {
+		with[c] = primary(byte(c)) != 0
+		without[c] = with[c] && c != ' '
+	}
+	return with, without
+}()
 
 // primary is the base weight of a simple ASCII character, 0 for the others.
 func primary(c byte) int {
@@ -69,6 +85,21 @@ func primary(c byte) int {
 
 // compare orders two texts the local order covers.
 func (l localOrder) compare(a, b string) int {
+	// The characters both begin with weigh the same at every level: the
+	// texts compare as what follows them. Often that is decided at once:
+	// every covered character has a base weight, so a text that the other
+	// continues sorts first, and two different ASCII base weights decide.
+	d := commonPrefix(a, b)
+	switch {
+	case d == len(a) || d == len(b):
+		return cmp.Compare(len(a), len(b))
+	case a[d] < utf8.RuneSelf && b[d] < utf8.RuneSelf && primaries[a[d]] != primaries[b[d]]:
+		return cmp.Compare(primaries[a[d]], primaries[b[d]])
+	}
+	for d > 0 && (!utf8.RuneStart(a[d]) || !utf8.RuneStart(b[d])) {
+		d--
+	}
+	a, b = a[d:], b[d:]
 	i, j := 0, 0
 	for i < len(a) && j < len(b) {
 		x, n := letterAt(a, i)
@@ -101,6 +132,23 @@ func (l localOrder) compare(a, b string) int {
 		i, j = i+n, j+m
 	}
 	return 0
+}
+
+// commonPrefix returns the length in bytes of the longest common prefix
+// of a and b, comparing eight bytes at a time.
+func commonPrefix(a, b string) int {
+	n, d := min(len(a), len(b)), 0
+	for ; d+8 <= n; d += 8 {
+		x := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(a[d:]), 8))
+		y := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(b[d:]), 8))
+		if x != y {
+			return d + bits.TrailingZeros64(x^y)/8
+		}
+	}
+	for d < n && a[d] == b[d] {
+		d++
+	}
+	return d
 }
 
 // primaries is primary by byte; cases is 1 for the upper-case letters.

@@ -293,3 +293,24 @@ func assertSameMarkOrder(t *testing.T, want, got [nMarks + 1]byte) {
 		}
 	}
 }
+
+// commonPrefix equals the byte-at-a-time answer, across the eight-byte steps.
+func TestCommonPrefix(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for range 5000 {
+		a := make([]byte, rng.IntN(30))
+		for i := range a {
+			a[i] = "ab"[rng.IntN(2)]
+		}
+		b := slices.Clone(a[:rng.IntN(len(a)+1)])
+		if rng.IntN(2) == 0 && len(b) > 0 {
+			b[rng.IntN(len(b))] = 'c'
+		}
+		b = append(b, []byte("xyz")[:rng.IntN(4)]...)
+		want := 0
+		for want < min(len(a), len(b)) && a[want] == b[want] {
+			want++
+		}
+		require.Equal(t, want, commonPrefix(string(a), string(b)), "%q %q", a, b)
+	}
+}

@@ -156,12 +156,6 @@ func (r *rows) build(s *Spec, names []string, ordered bool, shared chan *batch) 
 
 	var top stage
 	switch {
-	case ordered && o.ranked():
-		cursors := make([]cursor, len(r.shards))
-		for i, sh := range r.shards {
-			cursors[i] = cursor{ctx: r.ctx, sh: sh}
-		}
-		top = newRankedMerge(r.ctx, cursors, o, s.Ranker, width, s.rowsInFlight())
 	case ordered:
 		cursors := make([]cursor, len(r.shards))
 		for i, sh := range r.shards {
@@ -172,6 +166,11 @@ func (r *rows) build(s *Spec, names []string, ordered bool, shared chan *batch) 
 		// shard sorting by an order the merge does not reproduce) the
 		// merged order would be silently wrong, so the merge fails instead.
 		m.check = newOrderCheck(o)
+		if o.ranked() {
+			// Text in a server's collation: by local keys while they
+			// cover it, then ranked by the server (local_merge.go).
+			m.local = newLocalHeads(r.ctx, s.Ranker, o, len(cursors), width, s.rowsInFlight())
+		}
 		top = m
 	default:
 		top = &concat{ctx: r.ctx, in: shared, shards: r.shards, live: len(r.shards)}

@@ -3,7 +3,6 @@ package merge
 import (
 	"cmp"
 	"database/sql/driver"
-	"fmt"
 	"io"
 
 	"github.com/grantsql/grant/dialect"
@@ -136,6 +135,10 @@ type orderedMerge struct {
 	// check verifies that the merged rows come out in the merge's order,
 	// which the merge and a streamed GROUP BY or DISTINCT rely on.
 	check *orderCheck
+	// local, for an order with text keys in a server collation, compares
+	// that text in the local order and checks the order, until it hands
+	// over to a ranked merge (local_merge.go).
+	local *localHeads
 }
 
 func newOrderedMerge(cursors []cursor, o order) *orderedMerge {
@@ -149,24 +152,45 @@ func newOrderedMerge(cursors []cursor, o order) *orderedMerge {
 	}
 }
 
-func (m *orderedMerge) setHead(i int, row []driver.Value) {
+// setHead makes row the head of shard i; false (local mode only) when its
+// text is not covered by the local order, and the head stays.
+func (m *orderedMerge) setHead(i int, row []driver.Value) bool {
+	if m.local != nil && !m.local.covers(m.order, row) {
+		return false
+	}
 	m.heads[i] = row
 	m.ints[i], m.isInt[i] = row[m.order[0].col].(int64)
+	return true
+}
+
+func (m *orderedMerge) setEOF(i int) {
+	if m.local != nil {
+		m.local.eof[i] = true
+	}
 }
 
 func (m *orderedMerge) next() ([]driver.Value, error) {
+	if m.local != nil && m.local.ranked != nil {
+		return m.local.ranked.next()
+	}
 	switch {
 	case !m.started:
 		m.started = true
+		if m.local != nil && !m.local.start(m.order) {
+			return m.handOff(nil, -1, -1, nil)
+		}
 		for i := range m.cursors {
 			row, err := m.cursors[i].next()
 			if err == io.EOF {
+				m.setEOF(i)
 				continue
 			}
 			if err != nil {
 				return nil, err
 			}
-			m.setHead(i, row)
+			if !m.setHead(i, row) {
+				return m.handOff(nil, -1, i, row)
+			}
 			m.heap = append(m.heap, i)
 		}
 		for i := len(m.heap)/2 - 1; i >= 0; i-- {
@@ -174,16 +198,20 @@ func (m *orderedMerge) next() ([]driver.Value, error) {
 		}
 	case m.pending:
 		top := m.heap[0]
+		prev := m.heads[top]
 		row, err := m.cursors[top].next()
 		switch {
 		case err == io.EOF:
+			m.setEOF(top)
 			last := len(m.heap) - 1
 			m.heap[0] = m.heap[last]
 			m.heap = m.heap[:last]
 		case err != nil:
 			return nil, err
 		default:
-			m.setHead(top, row)
+			if !m.setHead(top, row) {
+				return m.handOff(prev, top, top, row)
+			}
 		}
 		m.down(0)
 	}
@@ -193,7 +221,11 @@ func (m *orderedMerge) next() ([]driver.Value, error) {
 	}
 	m.pending = true
 	top := m.heap[0]
-	if m.check != nil {
+	if m.local != nil {
+		if err := m.local.see(m.order, m.heads[top], m.cursors[top].sh.name); err != nil {
+			return nil, err
+		}
+	} else if m.check != nil {
 		if err := m.check.see(m.heads[top], m.cursors[top].sh.name); err != nil {
 			return nil, err
 		}
@@ -201,58 +233,16 @@ func (m *orderedMerge) next() ([]driver.Value, error) {
 	return m.heads[top], nil
 }
 
-// orderCheck verifies that rows come out in the order's order, comparing
-// each with the one before it, whichever shards they came from. A shard
-// that sorts by a collation or type order the merge does not reproduce
-// shows as a row smaller than the one before it. The previous row is the
-// one the merge returned last, still valid (cursor).
-type orderCheck struct {
-	order order
-	prev  []driver.Value
-	shard string // the shard of the previous row
-}
-
-func newOrderCheck(o order) *orderCheck { return &orderCheck{order: o} }
-
-// see checks row, from shard, against the previous row and remembers it.
-func (c *orderCheck) see(row []driver.Value, shard string) error {
-	if c.prev != nil && c.order.compare(c.prev, row) > 0 {
-		return c.outOfOrder(row, shard)
-	}
-	c.prev, c.shard = row, shard
-	return nil
-}
-
-// outOfOrder explains a row that sorts before the previous one.
-func (c *orderCheck) outOfOrder(row []driver.Value, shard string) error {
-	col := c.order[0].col
-	for i := range c.order {
-		if k := &c.order[i]; k.compare(c.prev, row) != 0 {
-			col = k.col
-			break
-		}
-	}
-	return fmt.Errorf("%w: shard %s returned %s after shard %s returned %s in column %d, which the merge orders the other way "+
-		"(the shards sort by a collation or type order the merge does not reproduce); the merged rows would be in the wrong order",
-		ErrOutOfOrder, shard, show(row[col]), c.shard, show(c.prev[col]), col)
-}
-
-func show(v driver.Value) string {
-	switch x := v.(type) {
-	case nil:
-		return "NULL"
-	case []byte:
-		return fmt.Sprintf("%q", x)
-	case string:
-		return fmt.Sprintf("%q", x)
-	}
-	return fmt.Sprint(v)
-}
-
 // less orders cursors by their current rows, ties by shard index, so equal
 // rows come out in a deterministic order.
 func (m *orderedMerge) less(i, j int) bool {
 	a, b := m.heap[i], m.heap[j]
+	if m.local != nil {
+		if c := m.local.compare(m.order, m.heads[a], m.heads[b]); c != 0 {
+			return c < 0
+		}
+		return a < b
+	}
 	if m.isInt[a] && m.isInt[b] {
 		if x, y := m.ints[a], m.ints[b]; x != y {
 			return (x < y) != m.order[0].desc

@@ -9,7 +9,8 @@ import (
 )
 
 // rankedMerge merges shard streams sorted by an order whose text keys are
-// in a server's collation, which the merge cannot compare itself (rank.go).
+// in a server's collation, which the merge cannot compare itself (rank.go),
+// from the first text the local order does not cover (local_merge.go).
 // It works in rounds: it reads a window of rows from every shard (copies,
 // held across rounds), orders their text (by byte keys computed once per
 // row when every text of the round is simple enough for the order the
@@ -32,6 +33,7 @@ type rankedMerge struct {
 	window  int // rows per shard in the next round
 	max     int // the largest window
 	n       int // the round number, from 1
+	started bool
 	bufs    [][]*wrow
 	checked []int // per shard, the rows of bufs already checked for order
 	cuts    []int // per shard, the rows of bufs not after the round's limit
@@ -66,6 +68,7 @@ func newRankedMerge(ctx context.Context, cursors []cursor, o order, r Ranker, wi
 // is in a key other than the first, or in a key without a local order,
 // rank all their text.
 func (m *rankedMerge) start() {
+	m.started = true
 	for i := range m.order {
 		if k := &m.order[i]; k.rule.text == textServer {
 			m.los[i] = localOrderOf(m.ctx, m.ranker, k.rule.server)
@@ -90,7 +93,7 @@ func (m *rankedMerge) next() ([]driver.Value, error) {
 
 // round reads, orders and merges one window; io.EOF when no row is left.
 func (m *rankedMerge) round() error {
-	if m.n == 0 {
+	if !m.started {
 		m.start()
 	}
 	m.n++

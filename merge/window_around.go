@@ -214,7 +214,7 @@ func (m *rankedMerge) outOfOrder(a, b *wrow) error {
 	}
 	return fmt.Errorf("%w: shard %s returned %s after shard %s returned %s in column %d, which collation %s orders the other way; "+
 		"the merged rows would be in the wrong order",
-		ErrOutOfOrder, m.cursors[b.shard].sh.name, show(b.vals[col]), m.cursors[a.shard].sh.name, show(a.vals[col]), col, m.collations())
+		ErrOutOfOrder, m.cursors[b.shard].sh.name, show(b.vals[col]), m.cursors[a.shard].sh.name, show(a.vals[col]), col, m.order.collations())
 }
 
 func (m *rankedMerge) rankDiffers(i int, a, b *wrow) bool {
@@ -223,9 +223,9 @@ func (m *rankedMerge) rankDiffers(i int, a, b *wrow) bool {
 }
 
 // collations names the server collations of the order.
-func (m *rankedMerge) collations() string {
+func (o order) collations() string {
 	var names []string
-	for _, k := range m.order {
+	for _, k := range o {
 		if k.rule.text == textServer && !slices.Contains(names, k.rule.server) {
 			names = append(names, k.rule.server)
 		}

@@ -34,36 +34,44 @@ func (m *rankedMerge) newRow(shard int, row []driver.Value) *wrow {
 	}
 	w := m.free[len(m.free)-1]
 	m.free = m.free[:len(m.free)-1]
-	w.shard, w.round, w.mark, w.anyUns = shard, 0, 0, false
+	w.shard, w.round, w.mark = shard, 0, 0
 	for j, v := range row {
 		w.vals[j] = m.bytes.clone(v)
 	}
-	var room [8]int   // spans for the common short orders
-	spans := room[:0] // per key, where its key starts in keyBuf (-1: none) and ends
-	w.keyBuf = w.keyBuf[:0]
-	for i := range m.order {
-		k := &m.order[i]
-		w.unsafe[i] = false
-		start := len(w.keyBuf)
-		if k.rule.text == textServer {
-			if s, ok := textOf(w.vals[k.col], k.rule.trim); !ok {
-				start = -1
-			} else if w.keyBuf, ok = m.los[i].appendKey(w.keyBuf, s); !ok {
-				w.unsafe[i], w.anyUns = true, true
-				start = -1
-			}
-		} else {
-			start = -1
-		}
-		spans = append(spans, start, len(w.keyBuf))
-	}
-	for i := range m.order {
-		w.keys[i] = nil
-		if start, end := spans[2*i], spans[2*i+1]; start >= 0 {
-			w.keys[i] = w.keyBuf[start:end:end]
-		}
-	}
+	w.keyBuf, w.anyUns = localKeys(m.order, m.los, w.vals, w.keyBuf[:0], w.keys, w.unsafe)
 	return w
+}
+
+// localKeys appends to buf the local key of each server-collated text key
+// of row and points keys[i] at it (nil for a key without one), and sets
+// unsafe[i] for text the local order does not cover; it returns buf and
+// whether some text is unsafe.
+func localKeys(o order, los []localOrder, row []driver.Value, buf []byte, keys [][]byte, unsafe []bool) ([]byte, bool) {
+	var room [8]int   // spans for the common short orders
+	spans := room[:0] // per key, where its key starts in buf (-1: none) and ends
+	anyUnsafe := false
+	for i := range o {
+		k := &o[i]
+		unsafe[i] = false
+		start := -1
+		if k.rule.text == textServer {
+			if s, ok := textOf(row[k.col], k.rule.trim); ok {
+				start = len(buf)
+				if buf, ok = los[i].appendKey(buf, s); !ok {
+					unsafe[i], anyUnsafe = true, true
+					start = -1
+				}
+			}
+		}
+		spans = append(spans, start, len(buf))
+	}
+	for i := range o {
+		keys[i] = nil
+		if start, end := spans[2*i], spans[2*i+1]; start >= 0 {
+			keys[i] = buf[start:end:end]
+		}
+	}
+	return buf, anyUnsafe
 }
 
 // rowBlock is how many rows allocRows allocates at once, and keyRoom

@@ -1,0 +1,158 @@
+package merge
+
+import (
+	"cmp"
+	"context"
+	"database/sql/driver"
+	"unsafe"
+)
+
+// localHeads lets orderedMerge merge an order whose text keys are in a
+// server's collation while the local order (local.go) covers every text:
+// each row's text is checked once, when the row becomes its shard's head,
+// and heads compare by the local order. Rows then go out straight from the
+// shards' batches, as with a byte-order merge, with no copy and no round.
+// At the first text the local order does not cover (or at the start, when
+// the server agrees to no local order for a key), the merge hands its
+// cursors, their heads and the last row returned to a rankedMerge
+// (window.go), which goes on from there.
+type localHeads struct {
+	ctx          context.Context
+	ranker       Ranker
+	width        int
+	rowsInFlight int
+	los          []localOrder // per order key
+	texts        []int        // the server-collated keys
+	eof          []bool       // per shard, read to its end
+	prev         []driver.Value
+	prevShard    string
+	ranked       *rankedMerge // after the hand-off
+}
+
+func newLocalHeads(ctx context.Context, r Ranker, o order, shards, width, rowsInFlight int) *localHeads {
+	return &localHeads{ctx: ctx, ranker: r, width: width, rowsInFlight: rowsInFlight,
+		los: make([]localOrder, len(o)), eof: make([]bool, shards)}
+}
+
+// start learns the local order of every server-collated key (a probe of the
+// server, once per ranker and collation); false when some key has none.
+func (l *localHeads) start(o order) bool {
+	for i := range o {
+		if k := &o[i]; k.rule.text == textServer {
+			l.texts = append(l.texts, i)
+			if l.los[i] = localOrderOf(l.ctx, l.ranker, k.rule.server); !l.los[i].ok {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// covers reports whether the local order covers every server-collated text
+// of row.
+func (l *localHeads) covers(o order, row []driver.Value) bool {
+	for _, i := range l.texts {
+		k := &o[i]
+		s, ok := row[k.col].(string)
+		if !ok || k.rule.trim {
+			if s, ok = textView(row[k.col], k.rule.trim); !ok {
+				continue
+			}
+		}
+		if !l.los[i].covers1(s) {
+			return false
+		}
+	}
+	return true
+}
+
+// textView is textOf without a copy of a []byte value: the string is valid
+// only while the value is, and must not be kept.
+func textView(v driver.Value, trim bool) (string, bool) {
+	if b, ok := v.([]byte); ok {
+		return textOf(unsafe.String(unsafe.SliceData(b), len(b)), trim)
+	}
+	return textOf(v, trim)
+}
+
+// compare orders two rows by the order, their server-collated text (which
+// the local order covers) in the local order.
+func (l *localHeads) compare(o order, a, b []driver.Value) int {
+	for i := range o {
+		if c := l.compareKey(o, i, a, b); c != 0 {
+			return c
+		}
+	}
+	return 0
+}
+
+// compareKey compares two rows by key i of the order alone.
+func (l *localHeads) compareKey(o order, i int, a, b []driver.Value) int {
+	k := &o[i]
+	x, y := a[k.col], b[k.col]
+	c := 0
+	switch {
+	case k.rule.text == textServer && x != nil && y != nil:
+		sx, okx := x.(string)
+		sy, oky := y.(string)
+		if !okx || !oky || k.rule.trim {
+			sx, okx = textView(x, k.rule.trim)
+			sy, oky = textView(y, k.rule.trim)
+		}
+		if !okx || !oky {
+			return k.compare(a, b)
+		}
+		c = l.los[i].compare(sx, sy)
+	default:
+		xi, okx := x.(int64)
+		yi, oky := y.(int64)
+		if !okx || !oky {
+			return k.compare(a, b)
+		}
+		c = cmp.Compare(xi, yi)
+	}
+	if k.desc {
+		return -c
+	}
+	return c
+}
+
+// see checks the row about to be returned, from shard name, against the
+// one returned before it, whichever shard that came from, and remembers
+// it (the row stays valid until the call after next: cursor).
+func (l *localHeads) see(o order, row []driver.Value, name string) error {
+	if l.prev != nil && l.compare(o, l.prev, row) > 0 {
+		prev := l.prev
+		return outOfOrderError(o, prev, row, l.prevShard, name, "collation "+o.collations(), func(i int) bool {
+			return l.compareKey(o, i, prev, row) != 0
+		})
+	}
+	l.prev, l.prevShard = row, name
+	return nil
+}
+
+// handOff goes on with a rankedMerge: the heads of the shards in the heap,
+// row as the new head of shard (unless shard < 0), prev (unless nil), the
+// row returned last, from shard prevShard, and the shards read to their end.
+// Shards not read yet are read by the ranked merge.
+func (m *orderedMerge) handOff(prev []driver.Value, prevShard, shard int, row []driver.Value) ([]driver.Value, error) {
+	l := m.local
+	r := newRankedMerge(l.ctx, m.cursors, m.order, l.ranker, l.width, l.rowsInFlight)
+	r.start()
+	for _, i := range m.heap {
+		if i != shard {
+			r.bufs[i] = append(r.bufs[i], r.newRow(i, m.heads[i]))
+		}
+	}
+	if shard >= 0 {
+		r.bufs[shard] = append(r.bufs[shard], r.newRow(shard, row))
+	}
+	copy(r.eof, l.eof)
+	if prev != nil {
+		r.prev = r.newRow(prevShard, prev)
+	}
+	m.heap = m.heap[:0]
+	clear(m.heads)
+	l.ranked, l.prev = r, nil
+	return r.next()
+}
