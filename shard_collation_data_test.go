@@ -85,6 +85,9 @@ var collationWords = []string{
 	"apple", "Apple", "APPLE", "apple ", "apple  ", "apple\t", "Å", "A", "a", "Z", "zebra", "Zoë", "zoe",
 	"ß", "ss", "straße", "strasse", "résumé", "resume", "Resume", "café", "cafe", "a b", "ab", "a-b", "a_b",
 	"0", "10", "9", "",
+	// Punctuation and spaces, ignorable up to a fourth level in glibc
+	// locales, and after a digit not quite.
+	"O'Brien", "OBrien", "o brien", "smith-jones", "Smith Jones", "a.b", "A.B", "1 a", "1a", "1 A", "10-4", "x 10",
 }
 
 // wordsRows returns the rows of words: id, k, n, then one text per

@@ -15,11 +15,16 @@ import (
 // regardless of case and accents), then by diacritics position by position
 // (none first, then in the order of marks), then by case at the first
 // difference, lower case first. ok says whether the server agreed on the
-// probe (local_probe.go).
+// probe (local_probe.go). The ASCII characters in ignore (the space and
+// punctuation, as in glibc's locales) weigh nothing at those three levels,
+// and only a fourth level the local order does not know tells apart texts
+// that differ in them alone (local_ignore.go).
 type localOrder struct {
 	ok, space, accents bool
 	// marks is the level-2 weight of each diacritic (0: none).
 	marks [nMarks + 1]byte
+	// ignore is a set of ASCII characters, a bit per byte value.
+	ignore asciiSet
 }
 
 // covers reports whether every text is simple enough for the local order.

@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"context"
 	"database/sql/driver"
+	"fmt"
+	"strings"
 	"unsafe"
 )
 
@@ -27,7 +29,14 @@ type localHeads struct {
 	prev         []driver.Value
 	prevShard    string
 	ranked       *rankedMerge // after the hand-off
+	// ties holds the server's order of texts the local order leaves to it
+	// (ignore), per collation and pair; err is the first ranking error.
+	ties map[tiePair]int
+	err  error
 }
+
+// tiePair is a pair of texts in a collation, a before b in byte order.
+type tiePair struct{ collation, a, b string }
 
 func newLocalHeads(ctx context.Context, r Ranker, o order, shards, width, rowsInFlight int) *localHeads {
 	return &localHeads{ctx: ctx, ranker: r, width: width, rowsInFlight: rowsInFlight,
@@ -59,7 +68,7 @@ func (l *localHeads) covers(o order, row []driver.Value) bool {
 				continue
 			}
 		}
-		if !l.los[i].covers1(s) {
+		if !l.los[i].streams1(s) {
 			return false
 		}
 	}
@@ -102,7 +111,10 @@ func (l *localHeads) compareKey(o order, i int, a, b []driver.Value) int {
 		if !okx || !oky {
 			return k.compare(a, b)
 		}
-		c = l.los[i].compare(sx, sy)
+		var decided bool
+		if c, decided = l.los[i].compareDecided(sx, sy); !decided {
+			c = l.tie(k.rule.server, sx, sy)
+		}
 	default:
 		xi, okx := x.(int64)
 		yi, oky := y.(int64)
@@ -117,10 +129,43 @@ func (l *localHeads) compareKey(o order, i int, a, b []driver.Value) int {
 	return c
 }
 
+// tie compares two texts equal but for a level the local order does not
+// know, as the server orders them (asked once per pair and merge). A
+// failed ranking is kept in err, which the merge returns.
+func (l *localHeads) tie(collation, a, b string) int {
+	sign := 1
+	if a > b {
+		a, b, sign = b, a, -1
+	}
+	key := tiePair{collation, a, b}
+	if c, ok := l.ties[key]; ok {
+		return sign * c
+	}
+	key.a, key.b = strings.Clone(a), strings.Clone(b) // a and b may be views (textView)
+	ranks, err := l.ranker.Rank(l.ctx, collation, []string{key.a, key.b})
+	switch {
+	case err != nil:
+		l.err = fmt.Errorf("merge: ranking text in collation %s: %w", collation, err)
+		return 0
+	case len(ranks) != 2:
+		l.err = fmt.Errorf("merge: ranking text in collation %s: %d ranks for 2 values", collation, len(ranks))
+		return 0
+	}
+	if l.ties == nil {
+		l.ties = map[tiePair]int{}
+	}
+	c := cmp.Compare(ranks[0], ranks[1])
+	l.ties[key] = c
+	return sign * c
+}
+
 // see checks the row about to be returned, from shard name, against the
 // one returned before it, whichever shard that came from, and remembers
 // it (the row stays valid until the call after next: cursor).
 func (l *localHeads) see(o order, row []driver.Value, name string) error {
+	if l.err != nil { // a ranking while the heap ordered its heads
+		return l.err
+	}
 	if l.prev != nil && l.compare(o, l.prev, row) > 0 {
 		prev := l.prev
 		return outOfOrderError(o, prev, row, l.prevShard, name, "collation "+o.collations(), func(i int) bool {
@@ -128,7 +173,7 @@ func (l *localHeads) see(o order, row []driver.Value, name string) error {
 		})
 	}
 	l.prev, l.prevShard = row, name
-	return nil
+	return l.err
 }
 
 // handOff goes on with a rankedMerge: the heads of the shards in the heap,

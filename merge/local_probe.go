@@ -4,6 +4,7 @@ import (
 	"context"
 	"reflect"
 	"slices"
+	"strings"
 	"sync"
 )
 
@@ -63,34 +64,55 @@ func localOrderOf(ctx context.Context, r Ranker, collation string) localOrder {
 
 // probedOrder returns the widest local order the server's ranks of the
 // probe texts agree with: with accents (their order learned from the
-// ranks) and the space, with accents only, with the space only (the ASCII
-// order), or neither; none when the server disagrees with all of them.
+// ranks) and the space; with accents, and the space and punctuation that
+// the server ignores up to the fourth level (learnIgnorable); with accents
+// only; the same three without accents (the space alone is the ASCII
+// order); or neither; none when the server disagrees with all.
 func probedOrder(texts []string, rank map[string]int) localOrder {
+	ign := learnIgnorable(rank)
 	var tries []localOrder
 	if marks, ok := learnMarks(rank); ok {
 		tries = append(tries, localOrder{ok: true, space: true, accents: true, marks: marks},
+			localOrder{ok: true, accents: true, marks: marks, ignore: ign},
 			localOrder{ok: true, accents: true, marks: marks})
 	}
-	tries = append(tries, localOrder{ok: true, space: true}, localOrder{ok: true})
+	tries = append(tries, localOrder{ok: true, space: true}, localOrder{ok: true, ignore: ign}, localOrder{ok: true})
 	for _, l := range tries {
-		if agrees(l, slices.DeleteFunc(slices.Clone(texts), func(t string) bool { return !l.covers1(t) }), rank) {
+		if agrees(l, slices.DeleteFunc(slices.Clone(texts), func(t string) bool { return !l.streams1(t) }), rank) {
 			return l
 		}
 	}
 	return localOrder{}
 }
 
-// agrees reports whether the server's ranks order texts strictly as l
-// does.
+// agrees reports whether the server's ranks order texts as l does: sorted
+// by l, with the texts only the server tells apart (ignore) as equals,
+// every text ranks after every text before its run of equals, and no two
+// texts rank the same.
 func agrees(l localOrder, texts []string, rank map[string]int) bool {
+	decided := func(a, b string) int {
+		c, _ := l.compareDecided(a, b) // 0 when undecided
+		return c
+	}
 	sorted := slices.Clone(texts)
-	slices.SortFunc(sorted, l.compare)
-	for i := 1; i < len(sorted); i++ {
-		a, okA := rank[sorted[i-1]]
-		b, okB := rank[sorted[i]]
-		if !okA || !okB || a >= b {
+	slices.SortFunc(sorted, decided)
+	seen := make(map[int]bool, len(sorted))
+	before := -1 // the highest rank of the runs before the current one
+	runMax := -1
+	for i, t := range sorted {
+		r, ok := rank[t]
+		if !ok || seen[r] {
 			return false
 		}
+		seen[r] = true
+		if i > 0 && decided(sorted[i-1], t) != 0 {
+			before = max(before, runMax)
+			runMax = -1
+		}
+		if r <= before {
+			return false
+		}
+		runMax = max(runMax, r)
 	}
 	return true
 }
@@ -162,8 +184,12 @@ func learnMarks(rank map[string]int) (marks [nMarks + 1]byte, ok bool) {
 	return marks, true
 }
 
-// probeAlphabet is the ASCII characters of simple text.
-const probeAlphabet = " 0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+// probeAlphabet is the ASCII characters of simple text, and probePunct the
+// ASCII punctuation and symbols, ignorable in some orders.
+const (
+	probeAlphabet = " 0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	probePunct    = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
+)
 
 // probeTexts returns every text of one or two characters of the local
 // order (ASCII and accented) and a fixed sample of longer ones, sorted.
@@ -180,6 +206,16 @@ var probeTexts = sync.OnceValue(func() []string {
 			out = append(out, a+b)
 		}
 	}
+	// Punctuation with itself and every ASCII character, either side.
+	ascii := probeAlphabet + probePunct
+	for i := range len(probePunct) {
+		p := probePunct[i : i+1]
+		out = append(out, p)
+		for j := range len(ascii) {
+			out = append(out, p+ascii[j:j+1], ascii[j:j+1]+p)
+		}
+	}
+	alphabet = append(alphabet, strings.Split(probePunct, "")...)
 	x := uint32(12345)
 	rnd := func(n int) int {
 		x = x*1664525 + 1013904223

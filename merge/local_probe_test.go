@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -61,6 +63,10 @@ func TestProbeAccentsOnPostgres(t *testing.T) {
 			if l.accents {
 				assertSameMarkOrder(t, icuMarks, l.marks)
 			}
+			// ICU ranks the space first; glibc ignores it and punctuation
+			// up to the fourth level.
+			assert.Equal(t, c == `"und-x-icu"`, l.space, "space")
+			assert.Equal(t, c == `"en_US.utf8"`, l.ignore.has(' ') && l.ignore.has('-') && l.ignore.has('\''), "ignorable space and punctuation")
 		})
 	}
 }
@@ -84,4 +90,59 @@ func TestProbeCacheKeepsItsProbes(t *testing.T) {
 	assert.True(t, kept, "in the ranker's own map")
 	_, global := probes.Load(probeKey{r, "und-x-icu"})
 	assert.False(t, global, "not in the program's")
+}
+
+// The order the probe learns for glibc's en_US.UTF-8 agrees with the
+// server on random text of letters, accents, digits, spaces and
+// punctuation, longer than the probe's, wherever it decides.
+func TestIgnorableOrderOnPostgres(t *testing.T) {
+	db, err := sql.Open("pgx", testenv.PostgresDSN(t))
+	require.NoError(t, err)
+	defer db.Close()
+	const collation = `"en_US.utf8"`
+	r := &pgRanker{db}
+	l := localOrderOf(context.Background(), r, collation)
+	require.True(t, l.ok && !l.ignore.empty(), "%+v", l)
+	rng := rand.New(rand.NewPCG(11, 12))
+	pool := []string{"a", "b", "e", "o", "s", "A", "B", "E", "O", "S", "é", "É", "ö", "ñ", "1", "2", " ", "-", "'", ".", ",", "_", "/", "$"}
+	seen := map[string]bool{}
+	var texts []string
+	for len(texts) < 30000 {
+		var b strings.Builder
+		for range 1 + rng.IntN(10) {
+			b.WriteString(pool[rng.IntN(len(pool))])
+		}
+		if s := b.String(); !seen[s] {
+			seen[s] = true
+			texts = append(texts, s)
+		}
+	}
+	// Near ties: the same letters with punctuation put in, and with case
+	// and accents changed.
+	variants := strings.NewReplacer("e", "é", "E", "É", "o", "ö")
+	for len(texts) < 50000 {
+		base := []rune(texts[rng.IntN(len(texts))])
+		p := rng.IntN(len(base) + 1)
+		v := string(base[:p]) + pool[16+rng.IntN(6)] + string(base[p:])
+		switch rng.IntN(3) {
+		case 0:
+			v = strings.ToUpper(v)
+		case 1:
+			v = variants.Replace(v)
+		}
+		if !seen[v] {
+			seen[v] = true
+			texts = append(texts, v)
+		}
+	}
+	ranks, err := r.Rank(context.Background(), collation, texts)
+	require.NoError(t, err)
+	rank := make(map[string]int, len(texts))
+	for i, s := range texts {
+		rank[s] = ranks[i]
+	}
+	streamed := slices.DeleteFunc(slices.Clone(texts), func(s string) bool { return !l.streams1(s) })
+	t.Logf("%d of %d texts streamed", len(streamed), len(texts))
+	require.Greater(t, len(streamed), len(texts)/3)
+	assert.True(t, agrees(l, streamed, rank))
 }

@@ -1,0 +1,158 @@
+package merge
+
+import (
+	"cmp"
+	"slices"
+	"unicode/utf8"
+)
+
+// Ignorable characters. glibc's locales (en_US.UTF-8 and most others) give
+// the space and punctuation no weight at the first three levels: "a b"
+// sorts between "aa" and "ac", and only a fourth level, which the local
+// order does not reproduce, orders "ab" against "a b" or "a-b". An order
+// with ignore compares such text locally wherever the first three levels
+// decide, and leaves the rest, text equal at those levels but different,
+// to the server (localHeads.tie). Its keys (appendKey) and covers stay
+// those of the order without the space: they must decide every pair.
+// glibc 2.28 and later ignores all of them but a few symbols, such as the
+// dollar sign, which have weights of their own; those stay uncovered. After
+// a digit it orders them in a way of its own ("1 B" sorts before "1a",
+// "a B" after "ab", "1." after "1"): text with a digit followed by an
+// ignorable character stays uncovered too.
+
+// asciiSet is a set of ASCII characters.
+type asciiSet [2]uint64
+
+func (s asciiSet) has(c byte) bool { return c < utf8.RuneSelf && s[c>>6]&(1<<(c&63)) != 0 }
+
+func (s *asciiSet) add(c byte) { s[c>>6] |= 1 << (c & 63) }
+
+func (s asciiSet) empty() bool { return s == asciiSet{} }
+
+// ignorable is the ASCII characters that may be ignorable: the space and
+// the punctuation and symbols. Which of them are is learned from the
+// server (learnIgnorable).
+const ignorable = " " + probePunct
+
+// streams1 reports whether the local order can compare t with other text
+// it streams, but for ties at the first three levels under ignore:
+// covers1, and with ignore also the ignorable characters.
+func (l localOrder) streams1(t string) bool {
+	if l.ignore.empty() {
+		return l.covers1(t)
+	}
+	if !l.ok {
+		return false
+	}
+	for i := 0; i < len(t); {
+		c := t[i]
+		if l.ignore.has(c) {
+			if i > 0 && t[i-1] >= '0' && t[i-1] <= '9' {
+				return false // see above
+			}
+			i++
+			continue
+		}
+		if asciiCoveredNoSpace[c] {
+			i++
+			continue
+		}
+		if c < utf8.RuneSelf || !l.accents {
+			return false
+		}
+		x, n := letterAt(t, i)
+		if x.p == 0 {
+			return false
+		}
+		i += n
+	}
+	return true
+}
+
+// compareDecided orders two texts streams1 accepts; false when only the
+// server can tell them apart (ignore, equal at the first three levels).
+func (l localOrder) compareDecided(a, b string) (int, bool) {
+	if l.ignore.empty() {
+		return l.compare(a, b), true
+	}
+	if a == b {
+		return 0, true
+	}
+	// The characters both begin with weigh the same at every level.
+	d := commonPrefix(a, b)
+	for d > 0 && (d < len(a) && !utf8.RuneStart(a[d]) || d < len(b) && !utf8.RuneStart(b[d])) {
+		d--
+	}
+	i, j := d, d
+	for {
+		i, j = l.skip(a, i), l.skip(b, j)
+		if i == len(a) || j == len(b) {
+			break
+		}
+		x, n := letterAt(a, i)
+		y, m := letterAt(b, j)
+		if x.p != y.p {
+			return cmp.Compare(x.p, y.p), true
+		}
+		i, j = i+n, j+m
+	}
+	switch {
+	case i < len(a):
+		return 1, true
+	case j < len(b):
+		return -1, true
+	}
+	// The same base characters: diacritics, then case, position by
+	// position over the characters that weigh.
+	for level := 2; level <= 3; level++ {
+		for i, j = l.skip(a, d), l.skip(b, d); i < len(a); i, j = l.skip(a, i), l.skip(b, j) {
+			x, n := letterAt(a, i)
+			y, m := letterAt(b, j)
+			if level == 2 && x.mark != y.mark {
+				return cmp.Compare(l.marks[x.mark], l.marks[y.mark]), true
+			}
+			if level == 3 && x.upper != y.upper {
+				return cmp.Compare(x.upper, y.upper), true
+			}
+			i, j = i+n, j+m
+		}
+	}
+	return 0, false
+}
+
+// skip returns the index of the first character of t from i that weighs at
+// the first three levels.
+func (l *localOrder) skip(t string, i int) int {
+	for i < len(t) && l.ignore.has(t[i]) {
+		i++
+	}
+	return i
+}
+
+// learnIgnorable returns the characters of ignorable that the server's
+// ranks of the probe texts show to be ignorable at the first three levels,
+// each tried alone with the ASCII letters and digits, before it and after.
+func learnIgnorable(rank map[string]int) asciiSet {
+	const alnum = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	var base []string
+	for i := range len(alnum) {
+		base = append(base, alnum[i:i+1])
+		for j := range len(alnum) {
+			base = append(base, alnum[i:i+1]+alnum[j:j+1])
+		}
+	}
+	var out asciiSet
+	for i := range len(ignorable) {
+		c := ignorable[i : i+1]
+		texts := append(slices.Clone(base), c)
+		for j := range len(alnum) {
+			texts = append(texts, c+alnum[j:j+1], alnum[j:j+1]+c)
+		}
+		l := localOrder{ok: true}
+		l.ignore.add(c[0])
+		if agrees(l, slices.DeleteFunc(texts, func(t string) bool { return !l.streams1(t) }), rank) {
+			out.add(c[0])
+		}
+	}
+	return out
+}
