@@ -24,9 +24,14 @@ const benchRowsPerShard = 50_000
 // shard over two shards, to the last row, per collation of the column:
 //
 //   - PostgreSQL: "C" (merged byte-wise: the baseline) beside ICU
-//     "und-x-icu" (ranked by the server), with names of ASCII letters,
-//     digits and spaces (the local order the probe validated) and with the
-//     same names where one in twenty has an accent (every window ranked);
+//     "und-x-icu" (in the local order the probe validated), with names of
+//     ASCII letters, digits and spaces, with the same names where one in
+//     twenty has an accent, and with the names in lower case (which ICU
+//     orders as bytes: the merge before the text work ran that query too);
+//     and, where the server has it, libc "en_US.utf8" (glibc ignores the
+//     space up to a fourth level, but not after a digit, where such text
+//     is ranked by the server) with the names as drawn and with their
+//     digits left out;
 //   - MariaDB: utf8mb4_nopad_bin (merged byte-wise: the baseline) beside
 //     utf8mb4_general_ci and utf8mb4_unicode_ci (merged on the hidden
 //     WEIGHT_STRING column).
@@ -34,7 +39,8 @@ func BenchmarkShardCollationOrder(b *testing.B) {
 	type column struct{ name, ddl string }
 	cases := map[dialect.Dialect][]column{
 		dialect.Postgres: {{"c_ascii", `TEXT COLLATE "C"`}, {"icu_ascii", `TEXT COLLATE "und-x-icu"`},
-			{"c_accents", `TEXT COLLATE "C"`}, {"icu_accents", `TEXT COLLATE "und-x-icu"`}},
+			{"c_accents", `TEXT COLLATE "C"`}, {"icu_accents", `TEXT COLLATE "und-x-icu"`},
+			{"c_lower", `TEXT COLLATE "C"`}, {"icu_lower", `TEXT COLLATE "und-x-icu"`}},
 		dialect.MySQL: {{"nopad_bin", "VARCHAR(40) COLLATE utf8mb4_nopad_bin"}, {"general_ci", "VARCHAR(40) COLLATE utf8mb4_general_ci"},
 			{"unicode_ci", "VARCHAR(40) COLLATE utf8mb4_unicode_ci"}},
 	}
@@ -45,6 +51,9 @@ func BenchmarkShardCollationOrder(b *testing.B) {
 				admin = testenv.MySQLDSN(b)
 			}
 			cols := cases[d]
+			if en := benchLibcCollation(b, d, admin); en != "" {
+				cols = append(cols, column{"libc_ascii", "TEXT COLLATE " + en}, column{"libc_words", "TEXT COLLATE " + en})
+			}
 			var ddl []string
 			for _, c := range cols {
 				ddl = append(ddl, c.name+" "+c.ddl)
@@ -90,9 +99,11 @@ func BenchmarkShardCollationOrder(b *testing.B) {
 }
 
 // collBenchShards creates two shard databases holding words (created by ddl)
-// with benchRowsPerShard rows each, loaded directly, and returns Grant
-// over them. Columns ending in _accents hold the names with an accent in
-// one in twenty; the others the names as drawn.
+// with benchRowsPerShard rows each, loaded directly and analyzed, and
+// returns Grant over them. Columns ending in _accents hold the names with
+// an accent in one in twenty, those ending in _lower the names in lower
+// case, those ending in _words the names without their digits; the
+// others the names as drawn.
 func collBenchShards(b *testing.B, d dialect.Dialect, admin, ddl string, textCols []string) (*sql.DB, []*sql.DB) {
 	ctx := context.Background()
 	names := []string{"s0", "s1"}
@@ -124,8 +135,18 @@ func collBenchShards(b *testing.B, d dialect.Dialect, admin, ddl string, textCol
 				fmt.Fprintf(&sb, "(%d, %d", id, id)
 				for _, c := range textCols {
 					v := plain
-					if strings.HasSuffix(c, "_accents") {
+					switch {
+					case strings.HasSuffix(c, "_accents"):
 						v = accented
+					case strings.HasSuffix(c, "_lower"):
+						v = strings.ToLower(plain)
+					case strings.HasSuffix(c, "_words"):
+						v = strings.Map(func(r rune) rune {
+							if r >= '0' && r <= '9' {
+								return -1
+							}
+							return r
+						}, plain)
 					}
 					fmt.Fprintf(&sb, ", '%s'", v)
 				}
@@ -134,6 +155,13 @@ func collBenchShards(b *testing.B, d dialect.Dialect, admin, ddl string, textCol
 			_, err := raw.ExecContext(ctx, sb.String())
 			require.NoError(b, err)
 		}
+		// Statistics now, not from autovacuum while the benchmark runs.
+		analyze := "VACUUM ANALYZE words"
+		if d == dialect.MySQL {
+			analyze = "ANALYZE TABLE words"
+		}
+		_, err = raw.ExecContext(ctx, analyze)
+		require.NoError(b, err)
 	}
 	cfg := &grant.Config{Dialect: d, Databases: dbs, DefaultDatabase: "s0", Health: config.Health{Disabled: true},
 		Sharding: &sharding.Config{
@@ -145,6 +173,26 @@ func collBenchShards(b *testing.B, d dialect.Dialect, admin, ddl string, textCol
 	db := sql.OpenDB(c)
 	b.Cleanup(func() { db.Close() })
 	return db, raws
+}
+
+// benchLibcCollation returns the quoted name of PostgreSQL's libc
+// en_US.UTF-8 collation, or "" when the server has none (or d is not
+// PostgreSQL).
+func benchLibcCollation(b *testing.B, d dialect.Dialect, admin string) string {
+	if d != dialect.Postgres {
+		return ""
+	}
+	db, err := sql.Open(d.DriverName(), admin)
+	require.NoError(b, err)
+	defer db.Close()
+	var name string
+	err = db.QueryRowContext(context.Background(),
+		"SELECT collname FROM pg_collation WHERE collprovider = 'c' AND lower(collname) IN ('en_us.utf8', 'en_us.utf-8') LIMIT 1").Scan(&name)
+	if err != nil {
+		b.Logf("no libc en_US.UTF-8 collation: %v", err)
+		return ""
+	}
+	return `"` + name + `"`
 }
 
 // countRows runs q and counts its rows.
