@@ -6,16 +6,16 @@ import (
 	"unicode/utf8"
 )
 
-// Ignorable characters. glibc's locales (en_US.UTF-8 and most others) give
-// the space and punctuation no weight at the first three levels: "a b"
+// Ignorable characters. glibc's locales, such as en_US.UTF-8, give the
+// space and punctuation no weight at the first three levels: "a b"
 // sorts between "aa" and "ac", and only a fourth level, which the local
 // order does not reproduce, orders "ab" against "a b" or "a-b". An order
 // with ignore compares such text locally wherever the first three levels
 // decide, and leaves the rest, text equal at those levels but different,
 // to the server (localHeads.tie). Its keys (appendKey) and covers stay
 // those of the order without the space: they must decide every pair.
-// glibc 2.28 and later ignores all of them but a few symbols, such as the
-// dollar sign, which have weights of their own; those stay uncovered. After
+// glibc (2.36) ignores all of them but a few symbols, such as the dollar
+// sign, which have weights of their own; those stay uncovered. After
 // a digit it orders them in a way of its own ("1 B" sorts before "1a",
 // "a B" after "ab", "1." after "1"): text with a digit followed by an
 // ignorable character stays uncovered too.
