@@ -176,14 +176,20 @@ var primaries, cases = func() (p, c [256]byte) {
 // a 1 for an upper-case letter and a 0 otherwise (the first difference of
 // case, lower case first). Text without accents thus has the key of the
 // ASCII order, and sorts before accented text of the same base letters:
-// its next byte is 0 or 1, theirs at least 2.
+// its next byte is 0 or 1, theirs at least 2. Under ignore, it keys the
+// text streams1 accepts by its characters that weigh: texts with the same
+// key then differ at most in ignorable characters (hasIgnorable).
 func (l localOrder) appendKey(dst []byte, t string) ([]byte, bool) {
-	if !l.ok {
+	if !l.ok || !l.ignore.empty() && !l.streams1(t) {
 		return dst, false
 	}
 	start, accents := len(dst), false
 	for i := 0; i < len(t); {
 		c := t[i]
+		if l.ignore.has(c) {
+			i++
+			continue
+		}
 		if c < utf8.RuneSelf {
 			p := primaries[c]
 			if p == 0 || (p == 1 && !l.space) {
@@ -203,17 +209,19 @@ func (l localOrder) appendKey(dst []byte, t string) ([]byte, bool) {
 	dst = append(dst, 0)
 	if !accents {
 		for i := 0; i < len(t); i++ {
-			dst = append(dst, cases[t[i]])
+			if !l.ignore.has(t[i]) {
+				dst = append(dst, cases[t[i]])
+			}
 		}
 		return dst, true
 	}
-	for i := 0; i < len(t); {
+	for i := l.skip(t, 0); i < len(t); i = l.skip(t, i) {
 		x, n := letterAt(t, i)
 		dst = append(dst, 2+l.marks[x.mark])
 		i += n
 	}
 	dst = append(dst, 0)
-	for i := 0; i < len(t); {
+	for i := l.skip(t, 0); i < len(t); i = l.skip(t, i) {
 		x, n := letterAt(t, i)
 		dst = append(dst, x.upper)
 		i += n

@@ -129,6 +129,17 @@ func (l *localOrder) skip(t string, i int) int {
 	return i
 }
 
+// hasIgnorable reports whether t has a character the order ignores: its
+// key may then equal that of another text.
+func (l *localOrder) hasIgnorable(t string) bool {
+	for i := 0; i < len(t); i++ {
+		if l.ignore.has(t[i]) {
+			return true
+		}
+	}
+	return false
+}
+
 // learnIgnorable returns the characters of ignorable that the server's
 // ranks of the probe texts show to be ignorable at the first three levels,
 // each tried alone with the ASCII letters and digits, before it and after.

@@ -225,3 +225,80 @@ func TestLocalMergeTieError(t *testing.T) {
 	require.ErrorIs(t, err, assert.AnError)
 	assert.ErrorContains(t, err, "ranking text in collation")
 }
+
+// After the hand-off (a digit followed by a space is outside the glibc
+// order), text with ignorable characters stays ordered locally in the
+// ranked merge's rounds: only the uncovered text, its neighbours, and texts
+// that share a key with other text are ranked, and the result is one
+// database's, ascending and descending, whole and with OFFSET/LIMIT.
+func TestRankedMergeIgnorableText(t *testing.T) {
+	checkNoLeak(t)
+	words := []string{"ab", "a b", "a-b", "A b", "aB", "abc", "a.b.c", "O'Brien", "OBrien", "obrien", "o brien",
+		"Smith-Jones", "smith jones", "éclair", "e clair", "Eclair", "zz top", "ZZ-Top", "x-10", "x10"}
+	for i := range 200 {
+		words = append(words, fmt.Sprintf("w%03d x", i), fmt.Sprintf("W%03dy", i))
+	}
+	rng := rand.New(rand.NewPCG(10, 11))
+	var rows [][]driver.Value
+	for id := range 6000 {
+		var w driver.Value = words[rng.IntN(len(words))]
+		switch rng.IntN(40) {
+		case 0:
+			w = nil
+		case 1:
+			w = fmt.Sprintf("%d b", rng.IntN(20)) // outside the order
+		}
+		rows = append(rows, row(int64(id), w))
+	}
+	keys := map[string]glibcKey{}
+	keyOf := func(s string) glibcKey {
+		k, ok := keys[s]
+		if !ok {
+			k = glibcKeyOf(s)
+			keys[s] = k
+		}
+		return k
+	}
+	textOrder := func(a, b driver.Value) int {
+		switch {
+		case a == nil && b == nil:
+			return 0
+		case a == nil:
+			return 1
+		case b == nil:
+			return -1
+		}
+		return keyOf(a.(string)).compare(keyOf(b.(string)))
+	}
+	g := &glibcRanker{}
+	for _, desc := range []bool{false, true} {
+		less := func(a, b []driver.Value) int {
+			c := textOrder(a[1], b[1])
+			if c == 0 {
+				c = cmp.Compare(a[0].(int64), b[0].(int64))
+			}
+			if desc {
+				return -c
+			}
+			return c
+		}
+		for _, shards := range []int{2, 4} {
+			t.Run(fmt.Sprintf("desc=%v/%d", desc, shards), func(t *testing.T) {
+				srcs, want := shardsSortedBy([]string{"id", "name"}, []string{"INT8", "TEXT"}, shards, rows, less)
+				spec := Spec{Dialect: dialect.Postgres, Ranker: g, ShardRowsInFlight: 32,
+					OrderBy: []SortKey{{Column: 1, Collation: icu, Desc: desc}, {Column: 0, Desc: desc}}}
+				before := g.values.Load()
+				require.Equal(t, want, merged(t, spec, srcs))
+				ranked := g.values.Load() - before
+				if before == 0 {
+					ranked -= int64(len(probeTexts()))
+				}
+				t.Logf("ranked %d texts for %d rows", ranked, len(rows))
+				assert.Less(t, ranked, int64(len(rows)), "not every text")
+				limit := int64(50)
+				spec.Offset, spec.Limit = 3000, &limit
+				require.Equal(t, want[3000:3050], merged(t, spec, srcs))
+			})
+		}
+	}
+}

@@ -51,6 +51,8 @@ type rankedMerge struct {
 	rows     []*wrow // the round's rows
 	los      []localOrder
 	full     bool  // rank every text of a round with some unsafe text
+	ignoring []int // the keys whose order ignores characters (tieRows)
+	err      error // compareTie's
 	bytes    arena // copies of []byte values (never reset: rows outlive rounds)
 	around   aroundState
 }
@@ -72,6 +74,9 @@ func (m *rankedMerge) start() {
 	for i := range m.order {
 		if k := &m.order[i]; k.rule.text == textServer {
 			m.los[i] = localOrderOf(m.ctx, m.ranker, k.rule.server)
+			if !m.los[i].ignore.empty() {
+				m.ignoring = append(m.ignoring, i)
+			}
 			m.full = m.full || !m.los[i].ok || i > 0
 		}
 	}
@@ -162,6 +167,9 @@ func (m *rankedMerge) round() error {
 	if m.prev != nil && len(m.out) > 0 && m.compare(m.prev, m.out[0]) > 0 {
 		return m.outOfOrder(m.prev, m.out[0])
 	}
+	if m.err != nil {
+		return m.err
+	}
 	m.window = min(2*m.window, m.max)
 	return nil
 }
@@ -172,11 +180,15 @@ func (m *rankedMerge) round() error {
 // (rankAround); otherwise all of it is. The server ranks while the next
 // window is read (whileReading).
 func (m *rankedMerge) rank(rows []*wrow) error {
-	if !slices.ContainsFunc(rows, func(w *wrow) bool { return w.anyUns }) {
+	var ties []*wrow
+	for _, i := range m.ignoring {
+		ties = m.tieRows(rows, i, ties)
+	}
+	if len(ties) == 0 && !slices.ContainsFunc(rows, func(w *wrow) bool { return w.anyUns }) {
 		return nil
 	}
 	if !m.full {
-		return m.rankAround(rows)
+		return m.rankAround(rows, ties)
 	}
 	vals := make([][]driver.Value, len(rows))
 	for i, r := range rows {

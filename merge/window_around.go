@@ -13,6 +13,7 @@ type aroundState struct {
 	safe  [][]*wrow // per shard, its rows of covered text in the collation's order
 	batch []*wrow
 	texts []string
+	keyed []*wrow // tieRows' scratch
 }
 
 // rankAround orders a round whose first key is the only one in a server
@@ -24,7 +25,7 @@ type aroundState struct {
 // those between its bounds are ranked with it. The last row returned and
 // the first row of every shard are ranked too, for the order checks and
 // the first comparisons.
-func (m *rankedMerge) rankAround(rows []*wrow) error {
+func (m *rankedMerge) rankAround(rows, ties []*wrow) error {
 	k := &m.order[0]
 	st := &m.around
 	st.batch = st.batch[:0]
@@ -37,6 +38,12 @@ func (m *rankedMerge) rankAround(rows []*wrow) error {
 	if m.prev != nil {
 		add(m.prev)
 	}
+	for _, w := range ties {
+		add(w)
+	}
+	// Under an order that ignores characters, a text with a bound's key
+	// may sort on either side of the bound: those are ranked too.
+	inclusive := !m.los[0].ignore.empty()
 	if len(st.safe) != len(m.bufs) {
 		st.safe = make([][]*wrow, len(m.bufs))
 	}
@@ -87,10 +94,16 @@ func (m *rankedMerge) rankAround(rows []*wrow) error {
 				}
 				start, end := 0, len(list)
 				if lower != nil {
-					start = sort.Search(len(list), func(x int) bool { return bytes.Compare(list[x].keys[0], lower.keys[0]) > 0 })
+					start = sort.Search(len(list), func(x int) bool {
+						c := bytes.Compare(list[x].keys[0], lower.keys[0])
+						return c > 0 || inclusive && c == 0
+					})
 				}
 				if upper != nil {
-					end = sort.Search(len(list), func(x int) bool { return bytes.Compare(list[x].keys[0], upper.keys[0]) >= 0 })
+					end = sort.Search(len(list), func(x int) bool {
+						c := bytes.Compare(list[x].keys[0], upper.keys[0])
+						return c > 0 || !inclusive && c == 0
+					})
 				}
 				for x := start; x < end; x++ {
 					add(list[x])
@@ -145,6 +158,9 @@ func (m *rankedMerge) compare(a, b *wrow) int {
 			c, ok := 0, false
 			if ka, kb := a.keys[i], b.keys[i]; ka != nil && kb != nil {
 				c, ok = bytes.Compare(ka, kb), true
+				if c == 0 && (a.tie[i] || b.tie[i]) {
+					c = m.compareTie(i, a, b)
+				}
 			} else {
 				c, ok = m.compareText(i, a, b)
 			}
@@ -176,7 +192,11 @@ func (m *rankedMerge) compareText(i int, a, b *wrow) (int, bool) {
 	ka, kb := a.keys[i], b.keys[i]
 	switch {
 	case ka != nil && kb != nil:
-		return bytes.Compare(ka, kb), true
+		c := bytes.Compare(ka, kb)
+		if c == 0 && (a.tie[i] || b.tie[i]) {
+			c = m.compareTie(i, a, b)
+		}
+		return c, true
 	case a.unsafe[i] && kb != nil:
 		return m.againstBounds(i, a, kb)
 	case b.unsafe[i] && ka != nil:
@@ -184,6 +204,61 @@ func (m *rankedMerge) compareText(i int, a, b *wrow) (int, bool) {
 		return -c, ok
 	}
 	return 0, false
+}
+
+// compareTie compares two texts of key i with the same key, which may
+// differ in characters the order ignores: equal texts are equal, others
+// compare by their ranks (rank ranks every such pair of the round: tieRows).
+// A pair without ranks is a fault of the merge, kept in err.
+func (m *rankedMerge) compareTie(i int, a, b *wrow) int {
+	k := &m.order[i]
+	x, _ := textOf(a.vals[k.col], k.rule.trim)
+	y, _ := textOf(b.vals[k.col], k.rule.trim)
+	if x == y {
+		return 0
+	}
+	ra, rb := m.rankOf(a, i), m.rankOf(b, i)
+	if ra < 0 || rb < 0 {
+		if m.err == nil {
+			m.err = fmt.Errorf("merge: %q and %q in collation %s were compared without the server's ranks", x, y, k.rule.server)
+		}
+		return 0
+	}
+	return cmp.Compare(ra, rb)
+}
+
+// tieRows appends to out the rows of the round whose key i equals that of
+// another row with other text (text with characters the order ignores):
+// only the server can order them.
+func (m *rankedMerge) tieRows(rows []*wrow, i int, out []*wrow) []*wrow {
+	k := &m.order[i]
+	list, ties := m.around.keyed[:0], false
+	for _, w := range rows {
+		if w.keys[i] != nil {
+			list = append(list, w)
+			ties = ties || w.tie[i]
+		}
+	}
+	if ties {
+		slices.SortFunc(list, func(a, b *wrow) int { return bytes.Compare(a.keys[i], b.keys[i]) })
+		for lo := 0; lo < len(list); {
+			hi := lo + 1
+			for hi < len(list) && bytes.Equal(list[hi].keys[i], list[lo].keys[i]) {
+				hi++
+			}
+			first, _ := textOf(list[lo].vals[k.col], k.rule.trim)
+			for x := lo + 1; x < hi; x++ {
+				if t, _ := textOf(list[x].vals[k.col], k.rule.trim); t != first {
+					out = append(out, list[lo:hi]...)
+					break
+				}
+			}
+			lo = hi
+		}
+	}
+	clear(list)
+	m.around.keyed = list
+	return out
 }
 
 // againstBounds compares the text of unsafe row u with the key t of a
@@ -205,6 +280,9 @@ func (m *rankedMerge) againstBounds(i int, u *wrow, t []byte) (int, bool) {
 // outOfOrder explains two rows, a then b, that the collation orders the
 // other way.
 func (m *rankedMerge) outOfOrder(a, b *wrow) error {
+	if m.err != nil { // the comparison that failed was not the server's
+		return m.err
+	}
 	col := m.order[0].col
 	for i := range m.order {
 		if k := &m.order[i]; k.compare(a.vals, b.vals) != 0 || a.vals[k.col] != nil && b.vals[k.col] != nil && m.rankDiffers(i, a, b) {

@@ -15,6 +15,8 @@ type wrow struct {
 	// keys.
 	keys   [][]byte
 	unsafe []bool
+	// tie: its key may equal that of another text (hasIgnorable).
+	tie    []bool
 	keyBuf []byte
 	anyUns bool // some key is unsafe
 	// Per order key, valid in round number round only: the rank of its
@@ -38,21 +40,21 @@ func (m *rankedMerge) newRow(shard int, row []driver.Value) *wrow {
 	for j, v := range row {
 		w.vals[j] = m.bytes.clone(v)
 	}
-	w.keyBuf, w.anyUns = localKeys(m.order, m.los, w.vals, w.keyBuf[:0], w.keys, w.unsafe)
+	w.keyBuf, w.anyUns = localKeys(m.order, m.los, w.vals, w.keyBuf[:0], w.keys, w.unsafe, w.tie)
 	return w
 }
 
 // localKeys appends to buf the local key of each server-collated text key
 // of row and points keys[i] at it (nil for a key without one), and sets
-// unsafe[i] for text the local order does not cover; it returns buf and
-// whether some text is unsafe.
-func localKeys(o order, los []localOrder, row []driver.Value, buf []byte, keys [][]byte, unsafe []bool) ([]byte, bool) {
+// unsafe[i] for text the local order does not cover and tie[i] for a key
+// other text may share; it returns buf and whether some text is unsafe.
+func localKeys(o order, los []localOrder, row []driver.Value, buf []byte, keys [][]byte, unsafe, tie []bool) ([]byte, bool) {
 	var room [8]int   // spans for the common short orders
 	spans := room[:0] // per key, where its key starts in buf (-1: none) and ends
 	anyUnsafe := false
 	for i := range o {
 		k := &o[i]
-		unsafe[i] = false
+		unsafe[i], tie[i] = false, false
 		start := -1
 		if k.rule.text == textServer {
 			if s, ok := textOf(row[k.col], k.rule.trim); ok {
@@ -60,6 +62,8 @@ func localKeys(o order, los []localOrder, row []driver.Value, buf []byte, keys [
 				if buf, ok = los[i].appendKey(buf, s); !ok {
 					unsafe[i], anyUnsafe = true, true
 					start = -1
+				} else {
+					tie[i] = los[i].hasIgnorable(s)
 				}
 			}
 		}
@@ -87,14 +91,14 @@ func (m *rankedMerge) allocRows() {
 	rows := make([]wrow, rowBlock)
 	vals := make([]driver.Value, rowBlock*m.width)
 	keys := make([][]byte, rowBlock*n)
-	unsafe := make([]bool, rowBlock*n)
+	unsafe, tie := make([]bool, rowBlock*n), make([]bool, rowBlock*n)
 	ranks := make([]int, rowBlock*n)
 	bounds := make([][2]*wrow, rowBlock*n)
 	keyBuf := make([]byte, rowBlock*keyRoom)
 	for i := range rows {
 		w := &rows[i]
 		w.vals = vals[i*m.width : (i+1)*m.width : (i+1)*m.width]
-		w.keys, w.unsafe = keys[i*n:(i+1)*n:(i+1)*n], unsafe[i*n:(i+1)*n:(i+1)*n]
+		w.keys, w.unsafe, w.tie = keys[i*n:(i+1)*n:(i+1)*n], unsafe[i*n:(i+1)*n:(i+1)*n], tie[i*n:(i+1)*n:(i+1)*n]
 		w.ranks, w.bounds = ranks[i*n:(i+1)*n:(i+1)*n], bounds[i*n:(i+1)*n:(i+1)*n]
 		w.keyBuf = keyBuf[i*keyRoom : i*keyRoom : (i+1)*keyRoom]
 		m.free = append(m.free, w)
