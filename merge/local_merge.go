@@ -25,10 +25,11 @@ type localHeads struct {
 	rowsInFlight int
 	los          []localOrder // per order key
 	texts        []int        // the server-collated keys
-	eof          []bool       // per shard, read to its end
 	prev         []driver.Value
-	prevShard    string
+	prevIndex    int          // the shard of prev
+	prevShard    string       // its name
 	ranked       *rankedMerge // after the hand-off
+	handOffs     int          // how many (tests)
 	// ties holds the server's order of texts the local order leaves to it
 	// (ignore), per collation and pair; err is the first ranking error.
 	ties map[tiePair]int
@@ -40,12 +41,13 @@ type tiePair struct{ collation, a, b string }
 
 func newLocalHeads(ctx context.Context, r Ranker, o order, shards, width, rowsInFlight int) *localHeads {
 	return &localHeads{ctx: ctx, ranker: r, width: width, rowsInFlight: rowsInFlight,
-		los: make([]localOrder, len(o)), eof: make([]bool, shards)}
+		los: make([]localOrder, len(o))}
 }
 
 // start learns the local order of every server-collated key (a probe of the
 // server, once per ranker and collation); false when some key has none.
 func (l *localHeads) start(o order) bool {
+	l.texts = l.texts[:0]
 	for i := range o {
 		if k := &o[i]; k.rule.text == textServer {
 			l.texts = append(l.texts, i)
@@ -162,7 +164,7 @@ func (l *localHeads) tie(collation, a, b string) int {
 // see checks the row about to be returned, from shard name, against the
 // one returned before it, whichever shard that came from, and remembers
 // it (the row stays valid until the call after next: cursor).
-func (l *localHeads) see(o order, row []driver.Value, name string) error {
+func (l *localHeads) see(o order, row []driver.Value, index int, name string) error {
 	if l.err != nil { // a ranking while the heap ordered its heads
 		return l.err
 	}
@@ -172,14 +174,14 @@ func (l *localHeads) see(o order, row []driver.Value, name string) error {
 			return l.compareKey(o, i, prev, row) != 0
 		})
 	}
-	l.prev, l.prevShard = row, name
+	l.prev, l.prevIndex, l.prevShard = row, index, name
 	return l.err
 }
 
 // handOff goes on with a rankedMerge: the heads of the shards in the heap,
-// row as the new head of shard (unless shard < 0), prev (unless nil), the
-// row returned last, from shard prevShard, and the shards read to their end.
-// Shards not read yet are read by the ranked merge.
+// row as the new head of shard (unless shard < 0), and prev (unless nil),
+// the row returned last, from shard prevShard. It reads the rest of the
+// shards, rows handed back first (cursor.pending).
 func (m *orderedMerge) handOff(prev []driver.Value, prevShard, shard int, row []driver.Value) ([]driver.Value, error) {
 	l := m.local
 	r := newRankedMerge(l.ctx, m.cursors, m.order, l.ranker, l.width, l.rowsInFlight)
@@ -192,12 +194,36 @@ func (m *orderedMerge) handOff(prev []driver.Value, prevShard, shard int, row []
 	if shard >= 0 {
 		r.bufs[shard] = append(r.bufs[shard], r.newRow(shard, row))
 	}
-	copy(r.eof, l.eof)
 	if prev != nil {
 		r.prev = r.newRow(prevShard, prev)
 	}
 	m.heap = m.heap[:0]
 	clear(m.heads)
 	l.ranked, l.prev = r, nil
+	l.handOffs++
 	return r.next()
+}
+
+// handBack goes on in the local order after the ranked merge has returned
+// a round and holds only text the local order covers (rankedMerge.clean):
+// the rows it holds go back to their shards' streams, ahead of the rest,
+// its last row is the one the order check compares with, and the heap
+// starts again.
+func (m *orderedMerge) handBack() {
+	l, r := m.local, m.local.ranked
+	for i := range m.cursors {
+		var rows [][]driver.Value
+		for _, w := range r.bufs[i] {
+			rows = append(rows, w.vals)
+		}
+		for _, w := range r.ahead[i] {
+			rows = append(rows, w.vals)
+		}
+		c := &m.cursors[i]
+		c.pending = append(rows, c.pending...)
+	}
+	l.prev, l.prevIndex, l.prevShard = r.prev.vals, r.prev.shard, m.cursors[r.prev.shard].sh.name
+	l.ranked = nil
+	m.heap, m.started, m.pending = m.heap[:0], false, false
+	clear(m.heads)
 }

@@ -107,3 +107,35 @@ func TestLocalMergeOrderCheckAcrossHandOff(t *testing.T) {
 	assert.ErrorContains(t, err, `"aé" after shard s0 returned "b"`)
 	assert.Equal(t, rowsOf(row("b")), got)
 }
+
+// Rare text outside the local order costs a few rounds of the ranked
+// merge each: once a round holds only covered text, the merge hands back
+// to the heap in the local order, again and again, and the result is one
+// database's.
+func TestLocalMergeHandsBack(t *testing.T) {
+	checkNoLeak(t)
+	var words []string
+	for i := range 400 {
+		words = append(words, fmt.Sprintf("w%03d", i), fmt.Sprintf("W%03d", i))
+	}
+	for i := 0; i < 400; i += 40 {
+		words = append(words, fmt.Sprintf("w%03dé", i)) // outside the fake's local order, spread
+	}
+	f := &fakeRanker{}
+	for _, shards := range []int{2, 3} {
+		t.Run(fmt.Sprint(shards), func(t *testing.T) {
+			srcs, want := linguisticShards(t, shards, 30000, words)
+			r, err := Open(context.Background(), Spec{Dialect: dialect.Postgres, Ranker: f, ShardRowsInFlight: 64,
+				OrderBy: []SortKey{{Column: 1, Collation: icu}, {Column: 0}}}, srcs)
+			require.NoError(t, err)
+			defer r.Close()
+			got, err := readAll(t, r)
+			require.NoError(t, err)
+			require.Equal(t, want, got)
+			m := r.(*rows).top.(*orderedMerge)
+			assert.Nil(t, m.local.ranked, "back in the local order at the end")
+			assert.GreaterOrEqual(t, m.local.handOffs, 5, "handed off and back several times")
+			t.Logf("%d hand-offs", m.local.handOffs)
+		})
+	}
+}

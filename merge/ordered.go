@@ -163,33 +163,29 @@ func (m *orderedMerge) setHead(i int, row []driver.Value) bool {
 	return true
 }
 
-func (m *orderedMerge) setEOF(i int) {
-	if m.local != nil {
-		m.local.eof[i] = true
-	}
-}
-
 func (m *orderedMerge) next() ([]driver.Value, error) {
 	if m.local != nil && m.local.ranked != nil {
-		return m.local.ranked.next()
+		if !m.local.ranked.clean() {
+			return m.local.ranked.next()
+		}
+		m.handBack()
 	}
 	switch {
 	case !m.started:
 		m.started = true
 		if m.local != nil && !m.local.start(m.order) {
-			return m.handOff(nil, -1, -1, nil)
+			return m.handOff(m.local.prev, m.local.prevIndex, -1, nil)
 		}
 		for i := range m.cursors {
 			row, err := m.cursors[i].next()
 			if err == io.EOF {
-				m.setEOF(i)
 				continue
 			}
 			if err != nil {
 				return nil, err
 			}
 			if !m.setHead(i, row) {
-				return m.handOff(nil, -1, i, row)
+				return m.handOff(m.local.prev, m.local.prevIndex, i, row)
 			}
 			m.heap = append(m.heap, i)
 		}
@@ -202,7 +198,6 @@ func (m *orderedMerge) next() ([]driver.Value, error) {
 		row, err := m.cursors[top].next()
 		switch {
 		case err == io.EOF:
-			m.setEOF(top)
 			last := len(m.heap) - 1
 			m.heap[0] = m.heap[last]
 			m.heap = m.heap[:last]
@@ -222,7 +217,7 @@ func (m *orderedMerge) next() ([]driver.Value, error) {
 	m.pending = true
 	top := m.heap[0]
 	if m.local != nil {
-		if err := m.local.see(m.order, m.heads[top], m.cursors[top].sh.name); err != nil {
+		if err := m.local.see(m.order, m.heads[top], top, m.cursors[top].sh.name); err != nil {
 			return nil, err
 		}
 	} else if m.check != nil {

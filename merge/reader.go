@@ -176,9 +176,26 @@ type cursor struct {
 	b    *batch
 	held *batch // the batch before b, whose rows may still be in use
 	i    int
+	// pending holds rows handed back to the shard's stream, returned
+	// before the batches (localHeads.handBack); they stay valid.
+	pending [][]driver.Value
+	ended   bool // io.EOF returned: returned again
+}
+
+// ready reports whether next would return without waiting for the reader.
+func (c *cursor) ready() bool {
+	return len(c.pending) > 0 || c.ended || c.b != nil && (c.i < c.b.n || c.b.last) || len(c.sh.out) > 0
 }
 
 func (c *cursor) next() ([]driver.Value, error) {
+	if len(c.pending) > 0 {
+		row := c.pending[0]
+		c.pending = c.pending[1:]
+		return row, nil
+	}
+	if c.ended {
+		return nil, io.EOF
+	}
 	for {
 		if c.b != nil {
 			if c.i < c.b.n {
@@ -191,6 +208,7 @@ func (c *cursor) next() ([]driver.Value, error) {
 			}
 			c.held, c.b = c.b, nil
 			if last {
+				c.ended = true
 				return nil, io.EOF
 			}
 		}

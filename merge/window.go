@@ -96,6 +96,24 @@ func (m *rankedMerge) next() ([]driver.Value, error) {
 	return m.prev.vals, nil
 }
 
+// clean reports whether the merge may hand back to the local order: every
+// row of the last round is returned, and every row it holds (the rest of
+// the window and the rows read ahead) and the last one returned have text
+// the local order covers, with no read failed.
+func (m *rankedMerge) clean() bool {
+	if m.pos < len(m.out) || m.prev == nil || m.prev.anyUns {
+		return false
+	}
+	for i := range m.bufs {
+		if m.aheadErr[i] != nil || slices.ContainsFunc(m.bufs[i], unsafeRow) || slices.ContainsFunc(m.ahead[i], unsafeRow) {
+			return false
+		}
+	}
+	return true
+}
+
+func unsafeRow(w *wrow) bool { return w.anyUns }
+
 // round reads, orders and merges one window; io.EOF when no row is left.
 func (m *rankedMerge) round() error {
 	if !m.started {

@@ -178,7 +178,7 @@ func (m *rankedMerge) whileReading(f func() error) error {
 			if m.eof[i] || m.aheadErr[i] != nil || len(m.ahead[i]) >= m.window {
 				continue
 			}
-			if c := &m.cursors[i]; !(c.b != nil && (c.i < c.b.n || c.b.last)) && len(c.sh.out) == 0 {
+			if !m.cursors[i].ready() {
 				if wait < 0 || len(m.ahead[i]) < len(m.ahead[wait]) {
 					wait = i // its next row would block
 				}
