@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/binary"
 	"math/bits"
+	"strings"
 	"unicode/utf8"
 	"unsafe"
 )
@@ -20,7 +21,9 @@ import (
 // and only a fourth level the local order does not know tells apart texts
 // that differ in them alone (local_ignore.go).
 type localOrder struct {
-	ok, space, accents bool
+	// punct: the ASCII punctuation and symbols too, each with a base weight
+	// between the space and the digits, in punctOrder (ICU's).
+	ok, space, accents, punct bool
 	// marks is the level-2 weight of each diacritic (0: none).
 	marks [nMarks + 1]byte
 	// ignore is a set of ASCII characters, a bit per byte value.
@@ -42,10 +45,7 @@ func (l localOrder) covers1(t string) bool {
 	if !l.ok {
 		return false
 	}
-	ascii := &asciiCovered
-	if !l.space {
-		ascii = &asciiCoveredNoSpace
-	}
+	ascii := l.ascii()
 	for i := 0; i < len(t); {
 		if ascii[t[i]] {
 			i++
@@ -63,27 +63,50 @@ func (l localOrder) covers1(t string) bool {
 	return true
 }
 
-// asciiCovered is true for the ASCII bytes with a base weight, and
-// asciiCoveredNoSpace the same without the space.
-var asciiCovered, asciiCoveredNoSpace = func() (with, without [256]bool) {
-	for c := range utf8.RuneSelf {
-		with[c] = primary(byte(c)) != 0
-		without[c] = with[c] && c != ' '
+// asciiCovered is, per use of the space and of punctuation, true for the
+// ASCII bytes the order covers.
+var asciiCovered = func() (out [2][2][256]bool) {
+	for c := range byte(utf8.RuneSelf) {
+		for space := range 2 {
+			for punct := range 2 {
+				isPunct := strings.IndexByte(punctOrder, c) >= 0
+				out[space][punct][c] = primary(c) != 0 && (c != ' ' || space == 1) && (!isPunct || punct == 1)
+			}
+		}
 	}
-	return with, without
+	return out
 }()
+
+// ascii returns the ASCII bytes the order covers.
+func (l *localOrder) ascii() *[256]bool {
+	space, punct := 0, 0
+	if l.space {
+		space = 1
+	}
+	if l.punct {
+		punct = 1
+	}
+	return &asciiCovered[space][punct]
+}
+
+// punctOrder is the ASCII punctuation and symbols in the order of their
+// base weights in ICU (the CLDR root collation), between the space and
+// the digits.
+const punctOrder = "_-,;:!?.'\"()[]{}@*/\\&#%`^+<=>|~$"
 
 // primary is the base weight of a simple ASCII character, 0 for the others.
 func primary(c byte) int {
 	switch {
 	case c == ' ':
 		return 1
+	case strings.IndexByte(punctOrder, c) >= 0:
+		return 2 + strings.IndexByte(punctOrder, c)
 	case c >= '0' && c <= '9':
-		return 2 + int(c-'0')
+		return 2 + len(punctOrder) + int(c-'0')
 	case c >= 'a' && c <= 'z':
-		return 12 + int(c-'a')
+		return 12 + len(punctOrder) + int(c-'a')
 	case c >= 'A' && c <= 'Z':
-		return 12 + int(c-'A')
+		return 12 + len(punctOrder) + int(c-'A')
 	}
 	return 0
 }
@@ -191,11 +214,10 @@ func (l localOrder) appendKey(dst []byte, t string) ([]byte, bool) {
 			continue
 		}
 		if c < utf8.RuneSelf {
-			p := primaries[c]
-			if p == 0 || (p == 1 && !l.space) {
+			if !l.ascii()[c] {
 				return dst[:start], false
 			}
-			dst = append(dst, p)
+			dst = append(dst, primaries[c])
 			i++
 			continue
 		}

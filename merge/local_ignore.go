@@ -44,6 +44,7 @@ func (l localOrder) streams1(t string) bool {
 	if !l.ok {
 		return false
 	}
+	ascii := l.ascii()
 	for i := 0; i < len(t); {
 		c := t[i]
 		if l.ignore.has(c) {
@@ -53,7 +54,7 @@ func (l localOrder) streams1(t string) bool {
 			i++
 			continue
 		}
-		if asciiCoveredNoSpace[c] {
+		if ascii[c] {
 			i++
 			continue
 		}

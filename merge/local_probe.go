@@ -64,19 +64,22 @@ func localOrderOf(ctx context.Context, r Ranker, collation string) localOrder {
 
 // probedOrder returns the widest local order the server's ranks of the
 // probe texts agree with: with accents (their order learned from the
-// ranks) and the space; with accents, and the space and punctuation that
+// ranks), the space and punctuation (ICU's order); the same without
+// punctuation; with accents, and the space and punctuation that
 // the server ignores up to the fourth level (learnIgnorable); with accents
-// only; the same three without accents (the space alone is the ASCII
+// only; the same four without accents (the space alone is the ASCII
 // order); or neither; none when the server disagrees with all.
 func probedOrder(texts []string, rank map[string]int) localOrder {
 	ign := learnIgnorable(rank)
 	var tries []localOrder
 	if marks, ok := learnMarks(rank); ok {
-		tries = append(tries, localOrder{ok: true, space: true, accents: true, marks: marks},
+		tries = append(tries, localOrder{ok: true, space: true, punct: true, accents: true, marks: marks},
+			localOrder{ok: true, space: true, accents: true, marks: marks},
 			localOrder{ok: true, accents: true, marks: marks, ignore: ign},
 			localOrder{ok: true, accents: true, marks: marks})
 	}
-	tries = append(tries, localOrder{ok: true, space: true}, localOrder{ok: true, ignore: ign}, localOrder{ok: true})
+	tries = append(tries, localOrder{ok: true, space: true, punct: true}, localOrder{ok: true, space: true},
+		localOrder{ok: true, ignore: ign}, localOrder{ok: true})
 	for _, l := range tries {
 		if agrees(l, slices.DeleteFunc(slices.Clone(texts), func(t string) bool { return !l.streams1(t) }), rank) {
 			return l

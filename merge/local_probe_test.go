@@ -65,7 +65,7 @@ func TestProbeAccentsOnPostgres(t *testing.T) {
 			}
 			// ICU ranks the space first; glibc ignores it and punctuation
 			// up to the fourth level.
-			assert.Equal(t, c == `"und-x-icu"`, l.space, "space")
+			assert.Equal(t, c == `"und-x-icu"`, l.space && l.punct, "space and punctuation ranked")
 			assert.Equal(t, c == `"en_US.utf8"`, l.ignore.has(' ') && l.ignore.has('-') && l.ignore.has('\''), "ignorable space and punctuation")
 		})
 	}
@@ -92,17 +92,22 @@ func TestProbeCacheKeepsItsProbes(t *testing.T) {
 	assert.False(t, global, "not in the program's")
 }
 
-// The order the probe learns for glibc's en_US.UTF-8 agrees with the
-// server on random text of letters, accents, digits, spaces and
-// punctuation, longer than the probe's, wherever it decides.
-func TestIgnorableOrderOnPostgres(t *testing.T) {
+// The orders the probe learns for ICU (punctuation ranked) and glibc's
+// en_US.UTF-8 (punctuation ignorable) agree with the server on random text
+// of letters, accents, digits, spaces and punctuation, longer than the
+// probe's, wherever they decide.
+func TestPunctuationOrderOnPostgres(t *testing.T) {
 	db, err := sql.Open("pgx", testenv.PostgresDSN(t))
 	require.NoError(t, err)
 	defer db.Close()
-	const collation = `"en_US.utf8"`
-	r := &pgRanker{db}
+	for _, collation := range []string{`"und-x-icu"`, `"en_US.utf8"`} {
+		t.Run(collation, func(t *testing.T) { checkPunctuationOrder(t, &pgRanker{db}, collation) })
+	}
+}
+
+func checkPunctuationOrder(t *testing.T, r Ranker, collation string) {
 	l := localOrderOf(context.Background(), r, collation)
-	require.True(t, l.ok && !l.ignore.empty(), "%+v", l)
+	require.True(t, l.ok && (l.punct || !l.ignore.empty()), "%+v", l)
 	rng := rand.New(rand.NewPCG(11, 12))
 	pool := []string{"a", "b", "e", "o", "s", "A", "B", "E", "O", "S", "é", "É", "ö", "ñ", "1", "2", " ", "-", "'", ".", ",", "_", "/", "$"}
 	seen := map[string]bool{}
