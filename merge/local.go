@@ -40,18 +40,34 @@ func (l localOrder) covers(texts []string) bool {
 	return l.ok
 }
 
-// covers1 reports whether one text is simple enough for the local order.
-func (l localOrder) covers1(t string) bool {
+// covers1 reports whether one text is simple enough for the local order
+// to decide every comparison with it.
+func (l localOrder) covers1(t string) bool { return l.scan(t, false) }
+
+// scan reports whether the order covers every character of t: the ASCII
+// ones of ascii, the accented letters with accents, and with ignored also
+// the characters it ignores, but not after a digit (local_ignore.go). The
+// ignored characters are never in ascii: orders that ignore some neither
+// rank the space nor punctuation.
+func (l localOrder) scan(t string, ignored bool) bool {
 	if !l.ok {
 		return false
 	}
 	ascii := l.ascii()
 	for i := 0; i < len(t); {
-		if ascii[t[i]] {
+		c := t[i]
+		if ascii[c] {
 			i++
 			continue
 		}
-		if t[i] < utf8.RuneSelf || !l.accents {
+		if ignored && l.ignore.has(c) {
+			if i > 0 && t[i-1] >= '0' && t[i-1] <= '9' {
+				return false
+			}
+			i++
+			continue
+		}
+		if c < utf8.RuneSelf || !l.accents {
 			return false
 		}
 		x, n := letterAt(t, i)

@@ -36,39 +36,8 @@ const ignorable = " " + probePunct
 
 // streams1 reports whether the local order can compare t with other text
 // it streams, but for ties at the first three levels under ignore:
-// covers1, and with ignore also the ignorable characters.
-func (l localOrder) streams1(t string) bool {
-	if l.ignore.empty() {
-		return l.covers1(t)
-	}
-	if !l.ok {
-		return false
-	}
-	ascii := l.ascii()
-	for i := 0; i < len(t); {
-		c := t[i]
-		if l.ignore.has(c) {
-			if i > 0 && t[i-1] >= '0' && t[i-1] <= '9' {
-				return false // see above
-			}
-			i++
-			continue
-		}
-		if ascii[c] {
-			i++
-			continue
-		}
-		if c < utf8.RuneSelf || !l.accents {
-			return false
-		}
-		x, n := letterAt(t, i)
-		if x.p == 0 {
-			return false
-		}
-		i += n
-	}
-	return true
-}
+// covers1, and with ignore also the ignorable characters (scan).
+func (l localOrder) streams1(t string) bool { return l.scan(t, true) }
 
 // compareDecided orders two texts streams1 accepts; false when only the
 // server can tell them apart (ignore, equal at the first three levels).

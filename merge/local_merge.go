@@ -17,7 +17,8 @@ import (
 // At the first text the local order does not cover (or at the start, when
 // the server agrees to no local order for a key), the merge hands its
 // cursors, their heads and the last row returned to a rankedMerge
-// (window.go), which goes on from there.
+// (window.go), which goes on from there until a round leaves it holding
+// only covered text; then the heap takes over again (handBack).
 type localHeads struct {
 	ctx          context.Context
 	ranker       Ranker
@@ -39,7 +40,7 @@ type localHeads struct {
 // tiePair is a pair of texts in a collation, a before b in byte order.
 type tiePair struct{ collation, a, b string }
 
-func newLocalHeads(ctx context.Context, r Ranker, o order, shards, width, rowsInFlight int) *localHeads {
+func newLocalHeads(ctx context.Context, r Ranker, o order, width, rowsInFlight int) *localHeads {
 	return &localHeads{ctx: ctx, ranker: r, width: width, rowsInFlight: rowsInFlight,
 		los: make([]localOrder, len(o))}
 }

@@ -169,7 +169,7 @@ func (r *rows) build(s *Spec, names []string, ordered bool, shared chan *batch) 
 		if o.ranked() {
 			// Text in a server's collation: by local keys while they
 			// cover it, then ranked by the server (local_merge.go).
-			m.local = newLocalHeads(r.ctx, s.Ranker, o, len(cursors), width, s.rowsInFlight())
+			m.local = newLocalHeads(r.ctx, s.Ranker, o, width, s.rowsInFlight())
 		}
 		top = m
 	default:
