@@ -31,7 +31,7 @@ type localOrder struct {
 }
 
 // covers reports whether every text is simple enough for the local order.
-func (l localOrder) covers(texts []string) bool {
+func (l *localOrder) covers(texts []string) bool {
 	for _, t := range texts {
 		if !l.covers1(t) {
 			return false
@@ -42,14 +42,14 @@ func (l localOrder) covers(texts []string) bool {
 
 // covers1 reports whether one text is simple enough for the local order
 // to decide every comparison with it.
-func (l localOrder) covers1(t string) bool { return l.scan(t, false) }
+func (l *localOrder) covers1(t string) bool { return l.scan(t, false) }
 
 // scan reports whether the order covers every character of t: the ASCII
 // ones of ascii, the accented letters with accents, and with ignored also
 // the characters it ignores, but not after a digit (local_ignore.go). The
 // ignored characters are never in ascii: orders that ignore some neither
 // rank the space nor punctuation.
-func (l localOrder) scan(t string, ignored bool) bool {
+func (l *localOrder) scan(t string, ignored bool) bool {
 	if !l.ok {
 		return false
 	}
@@ -128,7 +128,7 @@ func primary(c byte) int {
 }
 
 // compare orders two texts the local order covers.
-func (l localOrder) compare(a, b string) int {
+func (l *localOrder) compare(a, b string) int {
 	// The characters both begin with weigh the same at every level: the
 	// texts compare as what follows them. Often that is decided at once:
 	// every covered character has a base weight, so a text that the other
@@ -218,7 +218,7 @@ var primaries, cases = func() (p, c [256]byte) {
 // its next byte is 0 or 1, theirs at least 2. Under ignore, it keys the
 // text streams1 accepts by its characters that weigh: texts with the same
 // key then differ at most in ignorable characters (hasIgnorable).
-func (l localOrder) appendKey(dst []byte, t string) ([]byte, bool) {
+func (l *localOrder) appendKey(dst []byte, t string) ([]byte, bool) {
 	if !l.ok || !l.ignore.empty() && !l.streams1(t) {
 		return dst, false
 	}

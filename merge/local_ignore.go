@@ -37,11 +37,11 @@ const ignorable = " " + probePunct
 // streams1 reports whether the local order can compare t with other text
 // it streams, but for ties at the first three levels under ignore:
 // covers1, and with ignore also the ignorable characters (scan).
-func (l localOrder) streams1(t string) bool { return l.scan(t, true) }
+func (l *localOrder) streams1(t string) bool { return l.scan(t, true) }
 
 // compareDecided orders two texts streams1 accepts; false when only the
 // server can tell them apart (ignore, equal at the first three levels).
-func (l localOrder) compareDecided(a, b string) (int, bool) {
+func (l *localOrder) compareDecided(a, b string) (int, bool) {
 	if l.ignore.empty() {
 		return l.compare(a, b), true
 	}

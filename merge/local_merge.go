@@ -114,9 +114,13 @@ func (l *localHeads) compareKey(o order, i int, a, b []driver.Value) int {
 		if !okx || !oky {
 			return k.compare(a, b)
 		}
-		var decided bool
-		if c, decided = l.los[i].compareDecided(sx, sy); !decided {
-			c = l.tie(k.rule.server, sx, sy)
+		if lo := &l.los[i]; lo.ignore.empty() {
+			c = lo.compare(sx, sy)
+		} else {
+			var decided bool
+			if c, decided = lo.compareDecided(sx, sy); !decided {
+				c = l.tie(k.rule.server, sx, sy)
+			}
 		}
 	default:
 		xi, okx := x.(int64)

@@ -46,11 +46,13 @@ func TestLocalOrderKey(t *testing.T) {
 			}
 		}
 	}
+	ascii := localOrder{ok: true, space: true}
 	for _, s := range []string{"é", "a-b", "a\x00"} {
-		_, ok := localOrder{ok: true, space: true}.appendKey(nil, s)
+		_, ok := ascii.appendKey(nil, s)
 		assert.False(t, ok, "%q", s)
 	}
-	_, ok := localOrder{}.appendKey(nil, "a")
+	none := localOrder{}
+	_, ok := none.appendKey(nil, "a")
 	assert.False(t, ok, "no local order: no key")
 }
 
