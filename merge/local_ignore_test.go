@@ -302,3 +302,32 @@ func TestRankedMergeIgnorableText(t *testing.T) {
 		}
 	}
 }
+
+// Two keys in a glibc order: the heap compares both locally (pairs equal
+// but for ignored characters asked of the server), and after a hand-off
+// the ranked merge ranks every text of a round with some outside the
+// order, ties included.
+func TestIgnorableTextTwoKeys(t *testing.T) {
+	words := []string{"ab", "a b", "a-b", "A b", "x", "x y", "xy", "X-Y", "1 b", "10"}
+	rng := rand.New(rand.NewPCG(12, 13))
+	var rows [][]driver.Value
+	for id := range 3000 {
+		rows = append(rows, row(int64(id), words[rng.IntN(len(words))], words[rng.IntN(len(words))]))
+	}
+	less := func(a, b []driver.Value) int {
+		if c := glibcCompare(a[1].(string), b[1].(string)); c != 0 {
+			return c
+		}
+		if c := glibcCompare(a[2].(string), b[2].(string)); c != 0 {
+			return c
+		}
+		return cmp.Compare(a[0].(int64), b[0].(int64))
+	}
+	g := &glibcRanker{}
+	for _, shards := range []int{2, 3} {
+		srcs, want := shardsSortedBy([]string{"id", "a", "b"}, []string{"INT8", "TEXT", "TEXT"}, shards, rows, less)
+		got := merged(t, Spec{Dialect: dialect.Postgres, Ranker: g, ShardRowsInFlight: 16,
+			OrderBy: []SortKey{{Column: 1, Collation: icu}, {Column: 2, Collation: icu}, {Column: 0}}}, srcs)
+		require.Equal(t, want, got, "%d shards", shards)
+	}
+}
