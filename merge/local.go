@@ -10,10 +10,11 @@ import (
 )
 
 // localOrder is the order of simple text (ASCII letters, digits and, with
-// space, the space; with accents, also the accented letters of
-// local_accents.go) that the common linguistic collations share: compared
-// first by base characters (a space before digits before letters, letters
-// regardless of case and accents), then by diacritics position by position
+// space, the space; with punct, ASCII punctuation; with accents, also the
+// accented letters of local_accents.go) that the common linguistic
+// collations share: compared first by base characters (a space before
+// punctuation before digits before letters, letters regardless of case and
+// accents), then by diacritics position by position
 // (none first, then in the order of marks), then by case at the first
 // difference, lower case first. ok says whether the server agreed on the
 // probe (local_probe.go). The ASCII characters in ignore (the space and

@@ -10,23 +10,29 @@ import (
 )
 
 // Ordering text under a server's collation (ServerCollation). The merge
-// cannot compute PostgreSQL's libc and ICU orders, so it asks a server to
-// rank the text values it must compare, a window at a time, and compares
-// the ranks. Two things keep that rare:
+// cannot compute PostgreSQL's libc and ICU orders in general, so it asks a
+// server to rank the text values it must compare, a window at a time, and
+// compares the ranks. Three things keep that rare:
 //
 //   - byte-order collations never get here (the planner gives them
 //     CollationBinary);
-//   - text made only of ASCII letters, digits, spaces and the common
-//     accented Latin letters (local_accents.go) is ordered locally when
-//     the collation orders such text as the common linguistic collations
-//     do (letters and digits by their base form, a space before digits
-//     before letters; then diacritics position by position, none first;
-//     then lower case before upper case at the first difference of case):
-//     a probe ranks every text of one or two such characters on the
-//     server once per ranker and collation, learns the order of the
-//     diacritics from the single letters, and enables the local order
-//     only when the server agrees on every probe text (without the space,
-//     or without the accents, when only those disagree).
+//   - text made only of ASCII letters, digits, spaces, punctuation and the
+//     common accented Latin letters (local_accents.go) is ordered locally
+//     when the collation orders such text as the common linguistic
+//     collations do (letters and digits by their base form, a space before
+//     punctuation (ICU's order) before digits before letters, or the space
+//     and punctuation ignored (glibc's); then diacritics position by
+//     position, none first; then lower case before upper case at the first
+//     difference of case): a probe ranks every text of one or two such
+//     characters on the server once per ranker and collation, learns the
+//     order of the diacritics from the single letters and which characters
+//     the server ignores, and enables the local order only when the server
+//     agrees on every probe text (without punctuation, the space or the
+//     accents, when only those disagree);
+//   - an ordered merge streams such text through its heap in the local
+//     order (local_merge.go), asking the server only about texts equal but
+//     for ignored characters, and ranks windows only from a text outside
+//     the local order until the windows hold none again.
 
 // rankTexts returns the rank of each distinct text under collation. The
 // ranks are comparable within one call only.
