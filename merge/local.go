@@ -47,7 +47,7 @@ func (l *localOrder) covers1(t string) bool { return l.scan(t, false) }
 
 // scan reports whether the order covers every character of t: the ASCII
 // ones of ascii, the accented letters with accents, and with ignored also
-// the characters it ignores, but not after a digit (local_ignore.go). The
+// the characters it ignores (local_ignore.go). The
 // ignored characters are never in ascii: orders that ignore some neither
 // rank the space nor punctuation.
 func (l *localOrder) scan(t string, ignored bool) bool {
@@ -62,9 +62,6 @@ func (l *localOrder) scan(t string, ignored bool) bool {
 			continue
 		}
 		if ignored && l.ignore.has(c) {
-			if i > 0 && t[i-1] >= '0' && t[i-1] <= '9' {
-				return false
-			}
 			i++
 			continue
 		}
@@ -220,7 +217,7 @@ var primaries, cases = func() (p, c [256]byte) {
 // text streams1 accepts by its characters that weigh: texts with the same
 // key then differ at most in ignorable characters (hasIgnorable).
 func (l *localOrder) appendKey(dst []byte, t string) ([]byte, bool) {
-	if !l.ok || !l.ignore.empty() && !l.streams1(t) {
+	if !l.ok || !l.ignore.empty() && (!l.streams1(t) || l.ignoredAfterDigit(t)) {
 		return dst, false
 	}
 	start, accents := len(dst), false

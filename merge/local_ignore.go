@@ -40,7 +40,10 @@ const ignorable = " " + probePunct
 func (l *localOrder) streams1(t string) bool { return l.scan(t, true) }
 
 // compareDecided orders two texts streams1 accepts; false when only the
-// server can tell them apart (ignore, equal at the first three levels).
+// server can tell them apart: under ignore, texts equal at the first three
+// levels, and past the first level text where an ignored character follows
+// a digit (glibc orders diacritics and case its own way there: "1 B"
+// before "1b", but "1é" before "1 é").
 func (l *localOrder) compareDecided(a, b string) (int, bool) {
 	if l.ignore.empty() {
 		return l.compare(a, b), true
@@ -48,6 +51,20 @@ func (l *localOrder) compareDecided(a, b string) (int, bool) {
 	if a == b {
 		return 0, true
 	}
+	switch level, c := l.levels(a, b); {
+	case level == 4:
+		return 0, false
+	case level >= 2 && (l.ignoredAfterDigit(a) || l.ignoredAfterDigit(b)):
+		return 0, false
+	default:
+		return c, true
+	}
+}
+
+// levels returns the first level at which two texts streams1 accepts
+// differ (1: base characters, 2: diacritics, 3: case; 4: none of those)
+// and how they compare there, over the characters that weigh.
+func (l *localOrder) levels(a, b string) (int, int) {
 	// The characters both begin with weigh the same at every level.
 	d := commonPrefix(a, b)
 	for d > 0 && (d < len(a) && !utf8.RuneStart(a[d]) || d < len(b) && !utf8.RuneStart(b[d])) {
@@ -62,32 +79,41 @@ func (l *localOrder) compareDecided(a, b string) (int, bool) {
 		x, n := letterAt(a, i)
 		y, m := letterAt(b, j)
 		if x.p != y.p {
-			return cmp.Compare(x.p, y.p), true
+			return 1, cmp.Compare(x.p, y.p)
 		}
 		i, j = i+n, j+m
 	}
 	switch {
 	case i < len(a):
-		return 1, true
+		return 1, 1
 	case j < len(b):
-		return -1, true
+		return 1, -1
 	}
-	// The same base characters: diacritics, then case, position by
-	// position over the characters that weigh.
 	for level := 2; level <= 3; level++ {
 		for i, j = l.skip(a, d), l.skip(b, d); i < len(a); i, j = l.skip(a, i), l.skip(b, j) {
 			x, n := letterAt(a, i)
 			y, m := letterAt(b, j)
 			if level == 2 && x.mark != y.mark {
-				return cmp.Compare(l.marks[x.mark], l.marks[y.mark]), true
+				return 2, cmp.Compare(l.marks[x.mark], l.marks[y.mark])
 			}
 			if level == 3 && x.upper != y.upper {
-				return cmp.Compare(x.upper, y.upper), true
+				return 3, cmp.Compare(x.upper, y.upper)
 			}
 			i, j = i+n, j+m
 		}
 	}
-	return 0, false
+	return 4, 0
+}
+
+// ignoredAfterDigit reports whether an ignored character of t follows a
+// digit.
+func (l *localOrder) ignoredAfterDigit(t string) bool {
+	for i := 1; i < len(t); i++ {
+		if l.ignore.has(t[i]) && t[i-1] >= '0' && t[i-1] <= '9' {
+			return true
+		}
+	}
+	return false
 }
 
 // skip returns the index of the first character of t from i that weighs at

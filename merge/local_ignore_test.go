@@ -163,7 +163,12 @@ func TestCompareDecidedEqualsGlibc(t *testing.T) {
 		c, ok := l.compareDecided(a, b)
 		if !ok {
 			undecided++
-			require.Equal(t, stripIgnorable(a), stripIgnorable(b), "%q %q", a, b)
+			if l.ignoredAfterDigit(a) || l.ignoredAfterDigit(b) {
+				level, _ := l.levels(a, b)
+				require.Greater(t, level, 1, "%q %q", a, b)
+			} else {
+				require.Equal(t, stripIgnorable(a), stripIgnorable(b), "%q %q", a, b)
+			}
 			continue
 		}
 		require.Equal(t, glibcCompare(a, b), c, "%q %q", a, b)

@@ -88,34 +88,50 @@ func probedOrder(texts []string, rank map[string]int) localOrder {
 	return localOrder{}
 }
 
-// agrees reports whether the server's ranks order texts as l does: sorted
-// by l, with the texts only the server tells apart (ignore) as equals,
-// every text ranks after every text before its run of equals, and no two
-// texts rank the same.
+// agrees reports whether the server's ranks order texts as l does wherever
+// l decides. In the server's order (no two texts may rank the same), the
+// texts' base characters (the first level) must never decrease from one
+// text to the next, and within a run of texts equal at that level the
+// next two must never decrease from one text l decides them for to the
+// next such; texts l leaves to the server past the first level
+// (ignoredAfterDigit) are passed over, and ties at the fourth are the
+// server's. The levels then agree for every pair, not only neighbours.
+// Without ignored characters l decides every pair, and distinct texts must
+// differ at some level.
 func agrees(l localOrder, texts []string, rank map[string]int) bool {
-	decided := func(a, b string) int {
-		c, _ := l.compareDecided(a, b) // 0 when undecided
-		return c
-	}
 	sorted := slices.Clone(texts)
-	slices.SortFunc(sorted, decided)
-	seen := make(map[int]bool, len(sorted))
-	before := -1 // the highest rank of the runs before the current one
-	runMax := -1
+	for _, t := range sorted {
+		if _, ok := rank[t]; !ok {
+			return false
+		}
+	}
+	slices.SortFunc(sorted, func(a, b string) int { return rank[a] - rank[b] })
+	var last string // the run's last text whose later levels l decides
+	haveLast := false
 	for i, t := range sorted {
-		r, ok := rank[t]
-		if !ok || seen[r] {
-			return false
+		if i > 0 {
+			prev := sorted[i-1]
+			if rank[prev] == rank[t] {
+				return false
+			}
+			level, c := l.levels(prev, t)
+			if level == 1 && c > 0 {
+				return false
+			}
+			if level == 1 {
+				haveLast = false // a new run
+			}
 		}
-		seen[r] = true
-		if i > 0 && decided(sorted[i-1], t) != 0 {
-			before = max(before, runMax)
-			runMax = -1
+		if l.ignoredAfterDigit(t) {
+			continue
 		}
-		if r <= before {
-			return false
+		if haveLast {
+			level, c := l.levels(last, t)
+			if level == 1 || c > 0 || level == 4 && l.ignore.empty() {
+				return false
+			}
 		}
-		runMax = max(runMax, r)
+		last, haveLast = t, true
 	}
 	return true
 }

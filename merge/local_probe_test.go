@@ -1,6 +1,7 @@
 package merge
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -150,4 +151,21 @@ func checkPunctuationOrder(t *testing.T, r Ranker, collation string) {
 	t.Logf("%d of %d texts streamed", len(streamed), len(texts))
 	require.Greater(t, len(streamed), len(texts)/3)
 	assert.True(t, agrees(l, streamed, rank))
+	// Independently of agrees: random pairs, and each text with the ones
+	// next to it in the server's order.
+	sign := func(x int) int { return cmp.Compare(x, 0) }
+	check := func(a, b string) {
+		if c, ok := l.compareDecided(a, b); ok {
+			require.Equal(t, sign(rank[a]-rank[b]), sign(c), "%q %q", a, b)
+		}
+	}
+	for range 300000 {
+		check(streamed[rng.IntN(len(streamed))], streamed[rng.IntN(len(streamed))])
+	}
+	slices.SortFunc(streamed, func(a, b string) int { return rank[a] - rank[b] })
+	for i := range streamed {
+		for j := i + 1; j < min(i+20, len(streamed)); j++ {
+			check(streamed[i], streamed[j])
+		}
+	}
 }
