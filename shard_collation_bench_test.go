@@ -29,9 +29,9 @@ const benchRowsPerShard = 50_000
 //     twenty has an accent, and with the names in lower case (which ICU
 //     orders as bytes: the merge before the text work ran that query too);
 //     and, where the server has it, libc "en_US.utf8" (glibc ignores the
-//     space up to a fourth level, but not after a digit, where such text
-//     is ranked by the server) with the names as drawn and with their
-//     digits left out;
+//     space up to a fourth level, and after a digit orders accents and
+//     case its own way) with the names as drawn and with their digits
+//     left out;
 //   - MariaDB: utf8mb4_nopad_bin (merged byte-wise: the baseline) beside
 //     utf8mb4_general_ci and utf8mb4_unicode_ci (merged on the hidden
 //     WEIGHT_STRING column).
