@@ -11,14 +11,15 @@ import (
 // sorts between "aa" and "ac", and only a fourth level, which the local
 // order does not reproduce, orders "ab" against "a b" or "a-b". An order
 // with ignore compares such text locally wherever the first three levels
-// decide, and leaves the rest, text equal at those levels but different,
-// to the server (localHeads.tie). Its keys (appendKey) and covers stay
-// those of the order without the space: they must decide every pair.
-// glibc (2.36) ignores all of them but a few symbols, such as the dollar
-// sign, which have weights of their own; those stay uncovered. After
-// a digit it orders them in a way of its own ("1 B" sorts before "1a",
-// "a B" after "ab", "1." after "1"): text with a digit followed by an
-// ignorable character stays uncovered too.
+// decide (compareDecided), and leaves the rest, text equal at those levels
+// but different, to the server (localHeads.tie in the heap; tieRows in the
+// ranked merge, whose keys, appendKey, are those of the characters that
+// weigh). covers1 stays the text without ignored characters: rankTexts
+// needs every pair decided. glibc (2.36) ignores all of them but a few
+// symbols, such as the dollar sign, which have weights of their own; those
+// stay uncovered. After a digit it orders accents and case its own way
+// ("1 B" sorts before "1b", "1é" before "1 é"): such text is decided by
+// its base characters only, and has no key.
 
 // asciiSet is a set of ASCII characters.
 type asciiSet [2]uint64
