@@ -138,42 +138,56 @@ func (l *localOrder) compare(a, b string) int {
 	case a[d] < utf8.RuneSelf && b[d] < utf8.RuneSelf && primaries[a[d]] != primaries[b[d]]:
 		return cmp.Compare(primaries[a[d]], primaries[b[d]])
 	}
-	for d > 0 && (!utf8.RuneStart(a[d]) || !utf8.RuneStart(b[d])) {
+	_, c := l.levelsFrom(a, b, d)
+	return c
+}
+
+// levels returns the first level at which two texts streams1 accepts
+// differ (1: base characters, 2: diacritics, 3: case; 4: none of those)
+// and how they compare there, over the characters that weigh.
+func (l *localOrder) levels(a, b string) (int, int) {
+	return l.levelsFrom(a, b, commonPrefix(a, b))
+}
+
+// levelsFrom is levels for texts whose first d bytes are the same: those
+// characters weigh the same at every level.
+func (l *localOrder) levelsFrom(a, b string, d int) (int, int) {
+	for d > 0 && (d < len(a) && !utf8.RuneStart(a[d]) || d < len(b) && !utf8.RuneStart(b[d])) {
 		d--
 	}
-	a, b = a[d:], b[d:]
-	i, j := 0, 0
-	for i < len(a) && j < len(b) {
+	i, j := d, d
+	for {
+		i, j = l.skip(a, i), l.skip(b, j)
+		if i == len(a) || j == len(b) {
+			break
+		}
 		x, n := letterAt(a, i)
 		y, m := letterAt(b, j)
 		if x.p != y.p {
-			return cmp.Compare(x.p, y.p)
+			return 1, cmp.Compare(x.p, y.p)
 		}
 		i, j = i+n, j+m
 	}
 	switch {
 	case i < len(a):
-		return 1
+		return 1, 1
 	case j < len(b):
-		return -1
+		return 1, -1
 	}
-	for i, j = 0, 0; i < len(a); {
-		x, n := letterAt(a, i)
-		y, m := letterAt(b, j)
-		if x.mark != y.mark {
-			return cmp.Compare(l.marks[x.mark], l.marks[y.mark])
+	for level := 2; level <= 3; level++ {
+		for i, j = l.skip(a, d), l.skip(b, d); i < len(a); i, j = l.skip(a, i), l.skip(b, j) {
+			x, n := letterAt(a, i)
+			y, m := letterAt(b, j)
+			if level == 2 && x.mark != y.mark {
+				return 2, cmp.Compare(l.marks[x.mark], l.marks[y.mark])
+			}
+			if level == 3 && x.upper != y.upper {
+				return 3, cmp.Compare(x.upper, y.upper)
+			}
+			i, j = i+n, j+m
 		}
-		i, j = i+n, j+m
 	}
-	for i, j = 0, 0; i < len(a); {
-		x, n := letterAt(a, i)
-		y, m := letterAt(b, j)
-		if x.upper != y.upper {
-			return cmp.Compare(x.upper, y.upper)
-		}
-		i, j = i+n, j+m
-	}
-	return 0
+	return 4, 0
 }
 
 // commonPrefix returns the length in bytes of the longest common prefix

@@ -1,7 +1,6 @@
 package merge
 
 import (
-	"cmp"
 	"slices"
 	"unicode/utf8"
 )
@@ -60,50 +59,6 @@ func (l *localOrder) compareDecided(a, b string) (int, bool) {
 	default:
 		return c, true
 	}
-}
-
-// levels returns the first level at which two texts streams1 accepts
-// differ (1: base characters, 2: diacritics, 3: case; 4: none of those)
-// and how they compare there, over the characters that weigh.
-func (l *localOrder) levels(a, b string) (int, int) {
-	// The characters both begin with weigh the same at every level.
-	d := commonPrefix(a, b)
-	for d > 0 && (d < len(a) && !utf8.RuneStart(a[d]) || d < len(b) && !utf8.RuneStart(b[d])) {
-		d--
-	}
-	i, j := d, d
-	for {
-		i, j = l.skip(a, i), l.skip(b, j)
-		if i == len(a) || j == len(b) {
-			break
-		}
-		x, n := letterAt(a, i)
-		y, m := letterAt(b, j)
-		if x.p != y.p {
-			return 1, cmp.Compare(x.p, y.p)
-		}
-		i, j = i+n, j+m
-	}
-	switch {
-	case i < len(a):
-		return 1, 1
-	case j < len(b):
-		return 1, -1
-	}
-	for level := 2; level <= 3; level++ {
-		for i, j = l.skip(a, d), l.skip(b, d); i < len(a); i, j = l.skip(a, i), l.skip(b, j) {
-			x, n := letterAt(a, i)
-			y, m := letterAt(b, j)
-			if level == 2 && x.mark != y.mark {
-				return 2, cmp.Compare(l.marks[x.mark], l.marks[y.mark])
-			}
-			if level == 3 && x.upper != y.upper {
-				return 3, cmp.Compare(x.upper, y.upper)
-			}
-			i, j = i+n, j+m
-		}
-	}
-	return 4, 0
 }
 
 // ignoredAfterDigit reports whether an ignored character of t follows a
