@@ -3,7 +3,6 @@ package plugins
 import (
 	"fmt"
 	"os"
-	"sync"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -43,8 +42,7 @@ func Serve(r Resolver) {
 		fmt.Fprintln(os.Stderr, "grant resolver plugin: opening the data channel:", err)
 		os.Exit(1)
 	}
-	var once sync.Once
-	cleanup := func() { once.Do(func() { _ = sock.Close() }) }
+	cleanup := func() { _ = sock.Close() } // Close runs once
 	defer cleanup()
 	go func() { _ = sock.Serve(&wire.Server{Impl: r}) }()
 	go exitWithParent(os.Getppid(), cleanup)

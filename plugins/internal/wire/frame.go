@@ -26,8 +26,7 @@ var ErrTooLarge = errors.New("frame above the size limit")
 // (0: no limit) and a batch of keys. A frame above MaxFrame is an error
 // wrapping ErrTooLarge, and dst is returned unchanged.
 func AppendRequest(dst []byte, timeout time.Duration, batch []byte) ([]byte, error) {
-	start := len(dst)
-	dst = append(dst, 0, 0, 0, 0)
+	dst, start := beginFrame(dst)
 	dst = binary.AppendUvarint(dst, uint64(max(timeout, 0)))
 	dst = append(dst, batch...)
 	return finishFrame(dst, start)
@@ -41,6 +40,12 @@ func DecodeRequest(body []byte) (time.Duration, []byte, error) {
 		return 0, nil, fmt.Errorf("%w: bad timeout", ErrMalformed)
 	}
 	return time.Duration(t), body[n:], nil
+}
+
+// beginFrame appends the room for a frame's length prefix and returns
+// where the frame starts, for finishFrame.
+func beginFrame(dst []byte) ([]byte, int) {
+	return append(dst, make([]byte, headerSize)...), len(dst)
 }
 
 // finishFrame writes the length of the frame that starts at dst[start]

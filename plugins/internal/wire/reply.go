@@ -1,7 +1,6 @@
 package wire
 
 import (
-	"encoding/binary"
 	"errors"
 	"fmt"
 
@@ -57,11 +56,6 @@ func Sentinel(c Code) error {
 	return nil
 }
 
-// appendString appends s as a uvarint length and its bytes.
-func appendString(dst []byte, s string) []byte {
-	return append(binary.AppendUvarint(dst, uint64(len(s))), s...)
-}
-
 // appendAnswer appends one answer of a reply.
 func appendAnswer(dst []byte, c Code, text string) []byte {
 	return appendString(append(dst, c), text)
@@ -70,8 +64,8 @@ func appendAnswer(dst []byte, c Code, text string) []byte {
 // appendFailure appends the frame of a reply that fails the whole request
 // with msg.
 func appendFailure(dst []byte, msg string) []byte {
-	start := len(dst)
-	dst = appendString(append(dst, 0, 0, 0, 0, statusError), msg)
+	dst, start := beginFrame(dst)
+	dst = appendString(append(dst, statusError), msg)
 	out, err := finishFrame(dst, start)
 	if err != nil { // a message above MaxFrame: say so instead
 		return appendFailure(out, "the error message is above the frame size limit")

@@ -40,8 +40,8 @@ func (s *Server) Answer(dst, body []byte) []byte {
 		ctx, cancel = newCallContext(time.Now().Add(timeout))
 		defer cancel()
 	}
-	start := len(dst)
-	dst = AppendCount(append(dst, 0, 0, 0, 0, statusOK), len(keys))
+	dst, start := beginFrame(dst)
+	dst = AppendCount(append(dst, statusOK), len(keys))
 	if b, ok := s.Impl.(BatchResolver); ok && len(keys) > 1 {
 		dbs, err := b.ResolveBatch(ctx, keys)
 		switch {

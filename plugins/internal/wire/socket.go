@@ -58,7 +58,6 @@ func (e Endpoint) RemoveLeftover() {
 type Socket struct {
 	Endpoint Endpoint
 	l        net.Listener
-	dir      string
 	once     sync.Once
 }
 
@@ -74,7 +73,7 @@ func Listen() (*Socket, error) {
 	if abs, aerr := filepath.Abs(dir); aerr == nil {
 		dir = abs // the host takes nothing else
 	}
-	s := &Socket{dir: dir, Endpoint: Endpoint{Path: filepath.Join(dir, socketName), Token: make([]byte, TokenSize)}}
+	s := &Socket{Endpoint: Endpoint{Path: filepath.Join(dir, socketName), Token: make([]byte, TokenSize)}}
 	if err = os.Chmod(dir, 0o700); err == nil {
 		_, err = rand.Read(s.Endpoint.Token)
 	}
@@ -113,7 +112,7 @@ func (s *Socket) Close() error {
 	var err error
 	s.once.Do(func() {
 		err = s.l.Close()
-		if rerr := os.RemoveAll(s.dir); err == nil {
+		if rerr := os.RemoveAll(filepath.Dir(s.Endpoint.Path)); err == nil {
 			err = rerr
 		}
 	})

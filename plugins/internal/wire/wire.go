@@ -68,13 +68,13 @@ func AppendValue(dst []byte, v any) ([]byte, error) {
 	case int64:
 		return binary.AppendVarint(append(dst, kindInt), x), nil
 	case string:
-		return append(binary.AppendUvarint(append(dst, kindString), uint64(len(x))), x...), nil
+		return appendString(append(dst, kindString), x), nil
 	case nil:
 		return append(dst, kindNull), nil
 	case float64:
 		return binary.LittleEndian.AppendUint64(append(dst, kindFloat), math.Float64bits(x)), nil
 	case []byte:
-		return append(binary.AppendUvarint(append(dst, kindBytes), uint64(len(x))), x...), nil
+		return appendString(append(dst, kindBytes), x), nil
 	case bool:
 		if x {
 			return append(dst, kindTrue), nil
@@ -85,13 +85,18 @@ func AppendValue(dst []byte, v any) ([]byte, error) {
 		if err != nil {
 			return dst, fmt.Errorf("%w: %v", ErrType, err)
 		}
-		return append(binary.AppendUvarint(append(dst, kindTime), uint64(len(b))), b...), nil
+		return appendString(append(dst, kindTime), b), nil
 	}
 	n, err := Normalize(v)
 	if err != nil {
 		return dst, err
 	}
 	return AppendValue(dst, n)
+}
+
+// appendString appends s with its length before it.
+func appendString[T string | []byte](dst []byte, s T) []byte {
+	return append(binary.AppendUvarint(dst, uint64(len(s))), s...)
 }
 
 // AppendCount appends n, the number of keys of a batch or of values of a
