@@ -49,12 +49,7 @@ func (r *pgRanker) Rank(ctx context.Context, collation string, values []string) 
 	}
 	var list string
 	if len(rows) == 1 && len(rows[0]) == 1 {
-		switch v := rows[0][0].(type) {
-		case string:
-			list = v
-		case []byte:
-			list = string(v)
-		}
+		list, _ = rows[0][0].(string) // textNodeRows gives text as strings
 	}
 	out, err := parseRanks(list, len(values))
 	if err != nil {

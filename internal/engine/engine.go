@@ -65,7 +65,7 @@ func New(cfg *config.Cluster, reg *registry.Registry, router *routing.Router, p 
 	// sharding, and not on SQLite, which cannot prepare.
 	e.tp.on = p != nil && cfg.Transactions.CrossShard == config.CrossShardTwoPhase && cfg.Dialect != dialect.SQLite
 	e.tp.log = log
-	e.tp.forget.e = e
+	e.tp.forget.e, e.tp.forget.delay = e, forgetDelay
 	e.text = newTextCatalog(e)
 	return e
 }

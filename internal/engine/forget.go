@@ -36,7 +36,7 @@ type forgetter struct {
 	timer   *time.Timer           // the scheduled removal, or nil
 	closed  bool
 	wg      sync.WaitGroup // removals running
-	delay   time.Duration  // forgetDelay, unless a test sets another
+	delay   time.Duration  // forgetDelay (New), unless a test sets another
 }
 
 // add schedules the removal of the decision of id, in the coordinator
@@ -60,11 +60,7 @@ func (f *forgetter) add(db string, id twopc.ID) {
 			f.remove(batch)
 		}()
 	case f.timer == nil:
-		d := f.delay
-		if d == 0 {
-			d = forgetDelay
-		}
-		f.timer = time.AfterFunc(d, f.onTimer)
+		f.timer = time.AfterFunc(f.delay, f.onTimer)
 	}
 }
 

@@ -114,19 +114,14 @@ func Forget(ctx context.Context, pc *registry.Conn, ids ...ID) error {
 		return nil
 	}
 	var q strings.Builder
-	q.WriteString("DELETE FROM " + Table + " WHERE gid ")
-	if len(ids) == 1 {
-		q.WriteString("= '" + ids[0].String() + "'")
-	} else {
-		q.WriteString("IN (")
-		for i, id := range ids {
-			if i > 0 {
-				q.WriteString(", ")
-			}
-			q.WriteString("'" + id.String() + "'")
+	q.WriteString("DELETE FROM " + Table + " WHERE gid IN (")
+	for i, id := range ids {
+		if i > 0 {
+			q.WriteString(", ")
 		}
-		q.WriteString(")")
+		q.WriteString("'" + id.String() + "'")
 	}
+	q.WriteString(")")
 	_, err := pc.Exec(ctx, q.String(), nil, false)
 	return err
 }
