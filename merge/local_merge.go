@@ -26,9 +26,6 @@ type localHeads struct {
 	rowsInFlight int
 	los          []localOrder // per order key
 	texts        []int        // the server-collated keys
-	prev         []driver.Value
-	prevIndex    int          // the shard of prev
-	prevShard    string       // its name
 	ranked       *rankedMerge // after the hand-off
 	handOffs     int          // how many (tests)
 	// ties holds the server's order of texts the local order leaves to it
@@ -166,23 +163,6 @@ func (l *localHeads) tie(collation, a, b string) int {
 	return sign * c
 }
 
-// see checks the row about to be returned, from shard name, against the
-// one returned before it, whichever shard that came from, and remembers
-// it (the row stays valid until the call after next: cursor).
-func (l *localHeads) see(o order, row []driver.Value, index int, name string) error {
-	if l.err != nil { // a ranking while the heap ordered its heads
-		return l.err
-	}
-	if l.prev != nil && l.compare(o, l.prev, row) > 0 {
-		prev := l.prev
-		return outOfOrderError(o, prev, row, l.prevShard, name, "collation "+o.collations(), func(i int) bool {
-			return l.compareKey(o, i, prev, row) != 0
-		})
-	}
-	l.prev, l.prevIndex, l.prevShard = row, index, name
-	return l.err
-}
-
 // handOff goes on with a rankedMerge: the heads of the shards in the heap,
 // row as the new head of shard (unless shard < 0), and prev (unless nil),
 // the row returned last, from shard prevShard. It reads the rest of the
@@ -204,7 +184,7 @@ func (m *orderedMerge) handOff(prev []driver.Value, prevShard, shard int, row []
 	}
 	m.heap = m.heap[:0]
 	clear(m.heads)
-	l.ranked, l.prev = r, nil
+	l.ranked = r
 	l.handOffs++
 	return r.next()
 }
@@ -227,7 +207,7 @@ func (m *orderedMerge) handBack() {
 		c := &m.cursors[i]
 		c.pending = append(rows, c.pending...)
 	}
-	l.prev, l.prevIndex, l.prevShard = r.prev.vals, r.prev.shard, m.cursors[r.prev.shard].sh.name
+	m.check.prev, m.check.index, m.check.shard = r.prev.vals, r.prev.shard, m.cursors[r.prev.shard].sh.name
 	l.ranked = nil
 	m.heap, m.started, m.pending = m.heap[:0], false, false
 	clear(m.heads)

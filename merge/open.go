@@ -170,6 +170,7 @@ func (r *rows) build(s *Spec, names []string, ordered bool, shared chan *batch) 
 			// Text in a server's collation: by local keys while they
 			// cover it, then ranked by the server (local_merge.go).
 			m.local = newLocalHeads(r.ctx, s.Ranker, o, width, s.rowsInFlight())
+			m.check.local = m.local
 		}
 		top = m
 	default:

@@ -136,7 +136,7 @@ type orderedMerge struct {
 	// which the merge and a streamed GROUP BY or DISTINCT rely on.
 	check *orderCheck
 	// local, for an order with text keys in a server collation, compares
-	// that text in the local order and checks the order, until it hands
+	// that text in the local order (here and in check), until it hands
 	// over to a ranked merge (local_merge.go).
 	local *localHeads
 }
@@ -174,7 +174,7 @@ func (m *orderedMerge) next() ([]driver.Value, error) {
 	case !m.started:
 		m.started = true
 		if m.local != nil && !m.local.start(m.order) {
-			return m.handOff(m.local.prev, m.local.prevIndex, -1, nil)
+			return m.handOff(m.check.prev, m.check.index, -1, nil)
 		}
 		for i := range m.cursors {
 			row, err := m.cursors[i].next()
@@ -185,7 +185,7 @@ func (m *orderedMerge) next() ([]driver.Value, error) {
 				return nil, err
 			}
 			if !m.setHead(i, row) {
-				return m.handOff(m.local.prev, m.local.prevIndex, i, row)
+				return m.handOff(m.check.prev, m.check.index, i, row)
 			}
 			m.heap = append(m.heap, i)
 		}
@@ -216,12 +216,8 @@ func (m *orderedMerge) next() ([]driver.Value, error) {
 	}
 	m.pending = true
 	top := m.heap[0]
-	if m.local != nil {
-		if err := m.local.see(m.order, m.heads[top], top, m.cursors[top].sh.name); err != nil {
-			return nil, err
-		}
-	} else if m.check != nil {
-		if err := m.check.see(m.heads[top], m.cursors[top].sh.name); err != nil {
+	if m.check != nil {
+		if err := m.check.see(m.heads[top], top, m.cursors[top].sh.name); err != nil {
 			return nil, err
 		}
 	}
